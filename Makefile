@@ -1,0 +1,62 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DEBUG ?= true
+
+.PHONY: run test venv install migrate demo serve lint typecheck check bench messages worker beat clean
+
+$(BIN)/activate: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(BIN)/activate
+
+venv install: $(BIN)/activate
+
+migrate: $(BIN)/activate
+	$(PY) manage.py migrate --no-input
+
+demo: migrate
+	$(PY) manage.py seed_demo --if-empty
+
+serve:
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## make run: virtualenv, install, migrate, demo organisation, serve on http://127.0.0.1:8000
+run: demo serve
+
+## make test: the whole suite (lint, types, tests). Service tests need DATABASE_URL + REDIS_URL.
+test: $(BIN)/activate
+	$(BIN)/ruff check .
+	$(BIN)/mypy apps crm_adoption
+	$(PY) manage.py makemigrations --check --dry-run > /dev/null
+	DEBUG=false SECRET_KEY=test-only-key $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/activate
+	$(BIN)/ruff check .
+
+typecheck: $(BIN)/activate
+	$(BIN)/mypy apps crm_adoption
+
+bench: $(BIN)/activate
+	DEBUG=false SECRET_KEY=bench-only-key $(PY) bench/run.py
+
+messages: $(BIN)/activate
+	cd apps && for app in */; do if [ -d "$$app/templates" ] || grep -rqs "gettext" "$$app"; then \
+	  (cd $$app && mkdir -p locale && ../../$(BIN)/django-admin makemessages -l da --no-obsolete -v0); fi; done
+	$(PY) manage.py makemessages -l da --no-obsolete -v0 --ignore "apps/*" --ignore ".venv/*"
+	$(PY) manage.py compilemessages -v0 --ignore ".venv/*"
+
+worker: $(BIN)/activate
+	$(BIN)/celery -A crm_adoption worker --loglevel=INFO
+
+beat: $(BIN)/activate
+	$(BIN)/celery -A crm_adoption beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache

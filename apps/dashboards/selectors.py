@@ -1,0 +1,98 @@
+"""Compose what each role's dashboard shows from the apps' selectors."""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils import formats, timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from apps.activities.selectors import recent_activities
+from apps.coaching.selectors import stage_diagnostic
+from apps.core.charts import Point, sparkline
+from apps.core.periods import rolling_window, week_start
+from apps.givegets.selectors import contracts_honour
+from apps.quickwins.selectors import milestone_summaries, results_by_user
+from apps.roles.models import Team
+from apps.rollout.selectors import phases_adoption
+from apps.scoring.explain import explain
+from apps.scoring.selectors import current_snapshot, score_trend, trends_for_users
+from apps.suggestions.selectors import open_suggestions
+from apps.trust.selectors import who_looked_at
+
+User = get_user_model()
+TREND_WEEKS = 8
+
+
+def _week_label(monday: dt.date) -> str:
+    return formats.date_format(monday, "j/n")
+
+
+def person_dashboard(*, user_id: int, today: dt.date | None = None) -> dict[str, Any]:
+    """Return a person's score, its explanation, the trend and their open next actions."""
+    today = today or timezone.localdate()
+    snapshot = current_snapshot(user_id=user_id, today=today)
+    trend = score_trend(user_id=user_id, weeks=TREND_WEEKS, today=today)
+    mondays = [week_start(today) - dt.timedelta(weeks=i) for i in range(TREND_WEEKS - 1, -1, -1)]
+    return {
+        "snapshot": snapshot,
+        "explanation": explain(snapshot) if snapshot else [],
+        "trend_points": [
+            Point(_week_label(m), s.score if s else None) for m, s in zip(mondays, trend, strict=True)
+        ],
+        "trend_rows": list(zip(mondays, trend, strict=True)),
+        "suggestions": open_suggestions(user_id=user_id),
+        "activities": recent_activities(user_id=user_id),
+        "looks": who_looked_at(subject_id=user_id),
+    }
+
+
+@dataclass(frozen=True)
+class RepRow:
+    user: Any
+    snapshot: Any
+    trend: list[Any]
+    quickwins: list[Any]
+
+    @property
+    def trend_svg(self) -> SafeString:
+        return sparkline(self.trend, title=_("Score trend of %(name)s") % {"name": self.user.get_full_name()})
+
+
+def team_dashboard(*, team: Team, today: dt.date | None = None) -> dict[str, Any]:
+    """Return each rep's status, trend and quick wins, and where their deals stall."""
+    today = today or timezone.localdate()
+    reps = list(
+        User.objects.filter(team_memberships__team=team, team_memberships__is_manager=False).order_by(
+            "first_name", "last_name"
+        )
+    )
+    rep_ids = [r.pk for r in reps]
+    trends = trends_for_users(user_ids=rep_ids, weeks=TREND_WEEKS, today=today)
+    quickwins = results_by_user(user_ids=rep_ids)
+    rows = [
+        RepRow(user=r, snapshot=trends[r.pk][-1], trend=[s.score if s else None for s in trends[r.pk]],
+               quickwins=quickwins[r.pk])
+        for r in reps
+    ]
+    stages, grid, medians = stage_diagnostic(organisation_id=team.organisation_id, rep_ids=rep_ids)
+    counts: dict[str, int] = {}
+    for row in rows:
+        key = row.snapshot.status if row.snapshot else "unscored"
+        counts[key] = counts.get(key, 0) + 1
+    return {"team": team, "rows": rows, "stages": stages, "grid": grid, "medians": medians, "status_counts": counts}
+
+
+def lead_dashboard(*, organisation_id: int, today: dt.date | None = None) -> dict[str, Any]:
+    """Return the organisation's adoption per phase, contract honour and quick-win shares."""
+    today = today or timezone.localdate()
+    start, end = rolling_window(week_start(today))
+    return {
+        "phases": phases_adoption(organisation_id=organisation_id, today=today),
+        "contracts": contracts_honour(organisation_id=organisation_id, start=start, end=end),
+        "milestones": milestone_summaries(organisation_id=organisation_id),
+        "window_start": start,
+        "window_end": end - dt.timedelta(days=1),
+    }

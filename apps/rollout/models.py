@@ -1,0 +1,63 @@
+"""Rollout phases: small portions, each with a gate to pass before the next goes live."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.roles.models import Organisation, Role, Team
+
+
+class PhaseStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    LIVE = "live", _("Live")
+    GATE_PASSED = "gate_passed", _("Gate passed")
+    GATE_FAILED = "gate_failed", _("Gate failed")
+    COMPLETED = "completed", _("Completed")
+
+
+class RolloutPhase(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="phases")
+    name = models.CharField(_("name"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"))
+    teams = models.ManyToManyField(Team, blank=True, related_name="phases", verbose_name=_("teams"))
+    roles = models.ManyToManyField(Role, blank=True, related_name="phases", verbose_name=_("roles"))
+    planned_start = models.DateField(_("planned start"))
+    go_live_on = models.DateField(_("go-live date"))
+    status = models.CharField(_("status"), max_length=16, choices=PhaseStatus.choices, default=PhaseStatus.PLANNED)
+    min_net_beneficiary_pct = models.PositiveSmallIntegerField(_("minimum share of net beneficiaries (%)"), default=70)
+    min_quickwin_on_time_pct = models.PositiveSmallIntegerField(_("minimum share of quick wins on time (%)"), default=80)
+    min_weeks_live = models.PositiveSmallIntegerField(_("minimum weeks live"), default=2)
+    min_pulse_score = models.DecimalField(
+        _("minimum mean pulse score (1–7)"), max_digits=3, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("rollout phase")
+        verbose_name_plural = _("rollout phases")
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "order"], name="phase_unique_order"),
+            models.CheckConstraint(condition=models.Q(min_net_beneficiary_pct__lte=100), name="phase_nb_pct_max"),
+            models.CheckConstraint(condition=models.Q(min_quickwin_on_time_pct__lte=100), name="phase_qw_pct_max"),
+            models.CheckConstraint(condition=models.Q(go_live_on__gte=models.F("planned_start")), name="phase_dates"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PhaseEvent(models.Model):
+    """The phase's history: status changes, gate evaluations and overrides with their reason."""
+
+    phase = models.ForeignKey(RolloutPhase, on_delete=models.CASCADE, related_name="events")
+    happened_at = models.DateTimeField(_("when"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    from_status = models.CharField(_("from"), max_length=16, choices=PhaseStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=PhaseStatus.choices)
+    is_override = models.BooleanField(_("override"), default=False)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("phase event")
+        verbose_name_plural = _("phase events")
+        ordering = ["-happened_at"]

@@ -1,0 +1,56 @@
+"""The Net Beneficiary equation, version 1 (see DESIGN.md). Pure functions, no database."""
+
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+from apps.scoring.models import NetStatus
+
+ZERO = Decimal("0")
+LIKERT_MIDPOINT = Decimal("4")
+LIKERT_HALF_RANGE = Decimal("3")
+DEFAULT_PULSE_WEIGHT = Decimal("0.3")
+
+
+def nb_index(*, give: Decimal, get: Decimal) -> Decimal:
+    """Return (get − give) / (get + give) in [−1, 1]; 0 when both are 0."""
+    total = get + give
+    if total == 0:
+        return ZERO
+    return ((get - give) / total).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def score(
+    *,
+    index: Decimal,
+    usefulness: Decimal | None = None,
+    ease_of_use: Decimal | None = None,
+    pulse_weight: Decimal = DEFAULT_PULSE_WEIGHT,
+) -> Decimal:
+    """Return the 0–100 score; blend in perceived value when a recent pulse answer exists."""
+    if usefulness is None or ease_of_use is None:
+        blended = index
+    else:
+        perceived = ((usefulness + ease_of_use) / 2 - LIKERT_MIDPOINT) / LIKERT_HALF_RANGE
+        blended = (1 - pulse_weight) * index + pulse_weight * perceived
+    return (50 + 50 * blended).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def capped_minutes(*, seconds: int, cap_seconds: int) -> Decimal:
+    """Return a measured entry time in minutes, counting at most `cap_seconds`."""
+    return Decimal(min(seconds, cap_seconds)) / 60
+
+
+def status(*, give: Decimal, get: Decimal, recent_scores: Sequence[Decimal]) -> str:
+    """Classify a person from their rolling give/get and their scores, oldest first.
+
+    `recent_scores` ends with the current score; "at risk" is a net beneficiary whose score
+    fell in each of the last two periods.
+    """
+    net = get - give
+    if give == 0 and get == 0:
+        return NetStatus.INACTIVE
+    if net <= 0:
+        return NetStatus.NET_LOSER
+    if len(recent_scores) >= 3 and recent_scores[-3] > recent_scores[-2] > recent_scores[-1]:
+        return NetStatus.AT_RISK
+    return NetStatus.THRIVING

@@ -1,0 +1,75 @@
+"""Turn a snapshot's components into sentences a person can check by hand."""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from apps.givegets.models import DeliveryKind
+from apps.scoring.models import NetStatus, ScoreSnapshot
+from apps.usage.kinds import EventKind
+
+
+def _minutes(value: Decimal | str) -> str:
+    return f"{Decimal(value):.0f}"
+
+
+def explain(snapshot: ScoreSnapshot) -> list[str]:
+    """Return the score's explanation, one sentence per line, in the active language."""
+    components = snapshot.components or {}
+    give_lines = components.get("give", [])
+    get_lines = components.get("get", [])
+    activities = sum(int(line["count"]) for line in give_lines)
+    lines: list[str] = []
+    if give_lines:
+        parts = ", ".join(
+            _("%(count)s × %(kind)s (%(minutes)s min)")
+            % {"count": line["count"], "kind": EventKind(line["kind"]).label, "minutes": _minutes(line["minutes"])}
+            for line in give_lines
+        )
+        lines.append(
+            ngettext(
+                "In the last 4 weeks you gave %(minutes)s min logging %(count)s entry: %(parts)s.",
+                "In the last 4 weeks you gave %(minutes)s min logging %(count)s entries: %(parts)s.",
+                activities,
+            )
+            % {"minutes": _minutes(snapshot.rolling_give_minutes), "count": activities, "parts": parts}
+        )
+    else:
+        lines.append(_("In the last 4 weeks you logged nothing, so the CRM cost you no time."))
+    if get_lines:
+        parts = ", ".join(
+            _("%(count)s × %(kind)s (%(minutes)s min)")
+            % {"count": line["count"], "kind": DeliveryKind(line["kind"]).label, "minutes": _minutes(line["minutes"])}
+            for line in get_lines
+        )
+        lines.append(
+            _("You got back %(minutes)s min: %(parts)s.")
+            % {"minutes": _minutes(snapshot.rolling_get_minutes), "parts": parts}
+        )
+    else:
+        lines.append(_("You got nothing back yet: open your weekly digest or accept a suggestion to start."))
+    lines.append(
+        _("Net: %(net)s min. Index = (get − give) / (get + give) = %(index)s.")
+        % {"net": _minutes(snapshot.net_minutes), "index": f"{snapshot.nb_index:+.2f}"}
+    )
+    if snapshot.pulse_usefulness is not None and snapshot.pulse_ease_of_use is not None:
+        lines.append(
+            _(
+                "Your pulse answers (usefulness %(pu)s, ease of use %(peou)s on 1–7) are blended in: "
+                "score = 50 + 50 × (0.7 × index + 0.3 × (mean − 4) / 3) = %(score)s."
+            )
+            % {"pu": snapshot.pulse_usefulness, "peou": snapshot.pulse_ease_of_use, "score": snapshot.score}
+        )
+    else:
+        lines.append(_("Score = 50 + 50 × index = %(score)s.") % {"score": snapshot.score})
+    lines.append(STATUS_MEANING[snapshot.status]())
+    return lines
+
+
+STATUS_MEANING = {
+    NetStatus.THRIVING: lambda: _("You are a net beneficiary: the CRM gives you more time than it takes."),
+    NetStatus.AT_RISK: lambda: _("You still gain, but your score fell two weeks in a row."),
+    NetStatus.NET_LOSER: lambda: _("The CRM currently costs you more time than it gives back."),
+    NetStatus.INACTIVE: lambda: _("Nothing given and nothing received in the last 4 weeks."),
+}

@@ -1,0 +1,320 @@
+"""Computing and storing Net Beneficiary snapshots.
+
+Inputs are read with grouped queries (one row per person, kind and week), never by looping
+over events; the equation itself lives in `equation.py`.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Least, TruncDate
+from django.utils import timezone
+
+from apps.core.periods import ROLLING_WEEKS, period_for_monday, week_start
+from apps.givegets.models import Delivery, GiveGetContract
+from apps.pulse.models import PulseResponse
+from apps.roles.models import Membership, Role
+from apps.scoring import equation
+from apps.scoring.models import ScoreSnapshot
+from apps.usage.kinds import GIVE_KIND_DEFAULT_MINUTES, GIVE_KINDS
+from apps.usage.models import UsageEvent
+
+User = get_user_model()
+PULSE_WINDOW = dt.timedelta(days=30)
+MAX_BACKFILL_WEEKS = 26
+
+
+@dataclass
+class GiveLine:
+    count: int = 0
+    measured: int = 0
+    minutes: Decimal = Decimal("0")
+
+    def add(self, other: "GiveLine") -> None:
+        self.count += other.count
+        self.measured += other.measured
+        self.minutes += other.minutes
+
+
+@dataclass
+class GetLine:
+    count: int = 0
+    minutes: Decimal = Decimal("0")
+
+    def add(self, other: "GetLine") -> None:
+        self.count += other.count
+        self.minutes += other.minutes
+
+
+@dataclass
+class WeekInputs:
+    give: dict[str, GiveLine] = field(default_factory=lambda: defaultdict(GiveLine))
+    get: dict[str, GetLine] = field(default_factory=lambda: defaultdict(GetLine))
+
+    @property
+    def give_minutes(self) -> Decimal:
+        return sum((line.minutes for line in self.give.values()), Decimal("0"))
+
+    @property
+    def get_minutes(self) -> Decimal:
+        return sum((line.minutes for line in self.get.values()), Decimal("0"))
+
+
+def _q2(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"))
+
+
+def _expected_minutes_by_role() -> dict[tuple[int, str], Decimal]:
+    """Return the contracts' expected minutes per (role, give kind) for unmeasured entries."""
+    expected: dict[tuple[int, str], Decimal] = {}
+    for role_id, kind, minutes in GiveGetContract.objects.filter(is_active=True).values_list(
+        "role_id", "give_kind", "give_expected_minutes"
+    ):
+        expected[(role_id, kind)] = max(minutes, expected.get((role_id, kind), Decimal("0")))
+    return expected
+
+
+def collect_inputs(
+    *, user_ids: Sequence[int], first_monday: dt.date, last_monday: dt.date
+) -> dict[tuple[int, dt.date], WeekInputs]:
+    """Return give and get lines per (user, week) for the weeks from first to last Monday."""
+    start = period_for_monday(first_monday).start
+    end = period_for_monday(last_monday).end
+    inputs: dict[tuple[int, dt.date], WeekInputs] = defaultdict(WeekInputs)
+    expected = _expected_minutes_by_role()
+    tz = timezone.get_current_timezone()
+
+    memberships = Membership.objects.filter(user_id__in=user_ids).values_list("user_id", "role_id")
+    role_of_user = dict(memberships)
+    roles = Role.objects.in_bulk({r for r in role_of_user.values()})
+    users_by_role: dict[int | None, list[int]] = defaultdict(list)
+    for user_id in user_ids:
+        users_by_role[role_of_user.get(user_id)].append(user_id)
+
+    # One grouped query per role (its entry cap differs), one row per user, kind and day.
+    for role_id, role_users in users_by_role.items():
+        cap = roles[role_id].entry_cap_seconds if role_id in roles else 600
+        rows = (
+            UsageEvent.objects.filter(
+                user_id__in=role_users, kind__in=GIVE_KINDS, occurred_at__gte=start, occurred_at__lt=end
+            )
+            .annotate(day=TruncDate("occurred_at", tzinfo=tz))
+            .values("user_id", "kind", "day")
+            .annotate(
+                n=Count("id"),
+                measured_n=Count("duration_seconds"),
+                measured_seconds=Sum(Least(F("duration_seconds"), Value(cap))),
+            )
+        )
+        for row in rows:
+            kind = row["kind"]
+            unmeasured = row["n"] - row["measured_n"]
+            per_entry = expected.get((role_id, kind), GIVE_KIND_DEFAULT_MINUTES[kind]) if role_id else (
+                GIVE_KIND_DEFAULT_MINUTES[kind]
+            )
+            minutes = Decimal(row["measured_seconds"] or 0) / 60 + unmeasured * per_entry
+            line = GiveLine(count=row["n"], measured=row["measured_n"], minutes=minutes)
+            inputs[(row["user_id"], week_start(row["day"]))].give[kind].add(line)
+
+    get_rows = (
+        Delivery.objects.filter(user_id__in=user_ids, consumed_at__gte=start, consumed_at__lt=end)
+        .annotate(day=TruncDate("consumed_at", tzinfo=tz))
+        .values("user_id", "kind", "day")
+        .annotate(n=Count("id"), minutes=Sum("value_minutes"))
+    )
+    for row in get_rows:
+        get_line = GetLine(count=row["n"], minutes=Decimal(row["minutes"] or 0))
+        inputs[(row["user_id"], week_start(row["day"]))].get[row["kind"]].add(get_line)
+    return inputs
+
+
+def _latest_pulse(user_ids: Sequence[int], before: dt.datetime) -> dict[int, tuple[Decimal, Decimal]]:
+    rows = (
+        PulseResponse.objects.filter(user_id__in=user_ids, answered_at__lt=before, answered_at__gte=before - PULSE_WINDOW)
+        .order_by("user_id", "answered_at")
+        .values_list("user_id", "perceived_usefulness", "perceived_ease_of_use")
+    )
+    return {user_id: (pu, peou) for user_id, pu, peou in rows}  # later answers overwrite earlier
+
+
+def _components(window: WeekInputs) -> dict[str, object]:
+    return {
+        "give": [
+            {"kind": kind, "count": line.count, "measured": line.measured, "minutes": str(_q2(line.minutes))}
+            for kind, line in sorted(window.give.items(), key=lambda kv: -kv[1].minutes)
+        ],
+        "get": [
+            {"kind": kind, "count": line.count, "minutes": str(_q2(line.minutes))}
+            for kind, line in sorted(window.get.items(), key=lambda kv: -kv[1].minutes)
+        ],
+    }
+
+
+def scores_compute(
+    *, user_ids: Sequence[int], mondays: Sequence[dt.date], close: bool = False
+) -> list[ScoreSnapshot]:
+    """Compute and store snapshots for these users and weeks (oldest first); return them.
+
+    Running it twice with the same data stores the same figures (only `computed_at` moves).
+    """
+    if not user_ids or not mondays:
+        return []
+    mondays = sorted(set(mondays))
+    first_needed = mondays[0] - dt.timedelta(weeks=ROLLING_WEEKS - 1)
+    inputs = collect_inputs(user_ids=user_ids, first_monday=first_needed, last_monday=mondays[-1])
+    pulse_weight_of_user = dict(
+        Membership.objects.filter(user_id__in=user_ids).values_list("user_id", "role__pulse_weight")
+    )
+    # Earlier scores feed "at risk" (two falls in a row).
+    history: dict[int, dict[dt.date, Decimal]] = defaultdict(dict)
+    for user_id, monday, score in ScoreSnapshot.objects.filter(
+        user_id__in=user_ids,
+        period_start__gte=mondays[0] - dt.timedelta(weeks=2),
+        period_start__lt=mondays[-1],
+    ).values_list("user_id", "period_start", "score"):
+        history[user_id][monday] = score
+
+    now = timezone.now()
+    snapshots: list[ScoreSnapshot] = []
+    for monday in mondays:
+        period = period_for_monday(monday)
+        pulses = _latest_pulse(user_ids, period.end)
+        window_mondays = [monday - dt.timedelta(weeks=i) for i in range(ROLLING_WEEKS)]
+        for user_id in user_ids:
+            week = inputs.get((user_id, monday), WeekInputs())
+            window = WeekInputs()
+            for m in window_mondays:
+                part = inputs.get((user_id, m))
+                if part is None:
+                    continue
+                for kind, give_line in part.give.items():
+                    window.give[kind].add(give_line)
+                for kind, get_line in part.get.items():
+                    window.get[kind].add(get_line)
+            give, get = _q2(window.give_minutes), _q2(window.get_minutes)
+            index = equation.nb_index(give=give, get=get)
+            pu, peou = pulses.get(user_id, (None, None))
+            weight = Decimal(pulse_weight_of_user.get(user_id, equation.DEFAULT_PULSE_WEIGHT))
+            value = equation.score(index=index, usefulness=pu, ease_of_use=peou, pulse_weight=weight)
+            previous = [
+                history[user_id][m]
+                for m in (monday - dt.timedelta(weeks=2), monday - dt.timedelta(weeks=1))
+                if m in history[user_id]
+            ]
+            history[user_id][monday] = value
+            snapshots.append(
+                ScoreSnapshot(
+                    user_id=user_id,
+                    period_start=monday,
+                    give_minutes=_q2(week.give_minutes),
+                    get_minutes=_q2(week.get_minutes),
+                    rolling_give_minutes=give,
+                    rolling_get_minutes=get,
+                    net_minutes=get - give,
+                    nb_index=index,
+                    score=value,
+                    pulse_usefulness=pu,
+                    pulse_ease_of_use=peou,
+                    status=equation.status(give=give, get=get, recent_scores=[*previous, value]),
+                    components=_components(window),
+                    is_closed=close,
+                    computed_at=now,
+                )
+            )
+    update_fields = [
+        "give_minutes", "get_minutes", "rolling_give_minutes", "rolling_get_minutes", "net_minutes",
+        "nb_index", "score", "pulse_usefulness", "pulse_ease_of_use", "status", "components", "computed_at",
+    ]
+    if close:
+        update_fields.append("is_closed")
+    with transaction.atomic():
+        ScoreSnapshot.objects.bulk_create(
+            snapshots,
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["user", "period_start"],
+            update_fields=update_fields,
+        )
+    return snapshots
+
+
+def _first_stale_monday(user_ids: Sequence[int], today: dt.date) -> dict[int, dt.date]:
+    """Return, per user, the earliest week touched by events recorded since their last compute."""
+    last_computed = Subquery(
+        ScoreSnapshot.objects.filter(user_id=OuterRef("user_id")).order_by("-computed_at").values("computed_at")[:1]
+    )
+    first_new_event = dict(
+        UsageEvent.objects.filter(user_id__in=user_ids)
+        .annotate(last_computed=last_computed)
+        .filter(Q(last_computed__isnull=True) | Q(recorded_at__gt=F("last_computed")))
+        .values("user_id")
+        .annotate(first=Min("occurred_at"))
+        .values_list("user_id", "first")
+    )
+    this_monday = week_start(today)
+    oldest_allowed = this_monday - dt.timedelta(weeks=MAX_BACKFILL_WEEKS)
+    earliest: dict[int, dt.date] = {}
+    for user_id in user_ids:
+        first = first_new_event.get(user_id)
+        monday = week_start(timezone.localtime(first).date()) if first else this_monday
+        earliest[user_id] = max(min(monday, this_monday), oldest_allowed)
+    return earliest
+
+
+def scores_refresh_users(*, user_ids: Iterable[int], today: dt.date | None = None) -> int:
+    """Recompute these users from the earliest week their new events touch through this week."""
+    today = today or timezone.localdate()
+    ids = sorted(set(user_ids))
+    if not ids:
+        return 0
+    by_first_week: dict[dt.date, list[int]] = defaultdict(list)
+    for user_id, monday in _first_stale_monday(ids, today).items():
+        by_first_week[monday].append(user_id)
+    computed = 0
+    this_monday = week_start(today)
+    for first_monday, group in by_first_week.items():
+        weeks = (this_monday - first_monday).days // 7 + 1
+        mondays = [first_monday + dt.timedelta(weeks=i) for i in range(weeks)]
+        # Later weeks' rolling windows include the changed week too.
+        computed += len(scores_compute(user_ids=group, mondays=mondays))
+    return computed
+
+
+def scored_user_ids() -> list[int]:
+    """Return everyone who has a role somewhere: the people a period close scores."""
+    return list(Membership.objects.values_list("user_id", flat=True).distinct())
+
+
+def period_close(*, monday: dt.date, batch_size: int = 2000) -> int:
+    """Close the week starting `monday` for everyone and open the following week.
+
+    Everyone gets a snapshot, inactive people included, so trends and shares have no gaps.
+    """
+    user_ids = scored_user_ids()
+    total = 0
+    for start in range(0, len(user_ids), batch_size):
+        batch = user_ids[start : start + batch_size]
+        total += len(scores_compute(user_ids=batch, mondays=[monday], close=True))
+        total += len(scores_compute(user_ids=batch, mondays=[monday + dt.timedelta(weeks=1)]))
+    return total
+
+
+def stale_user_ids() -> list[int]:
+    """Return users with events or consumed gets newer than their latest snapshot."""
+    latest = ScoreSnapshot.objects.filter(user_id=OuterRef("pk")).order_by("-computed_at").values("computed_at")[:1]
+    return list(
+        User.objects.annotate(last_computed=Subquery(latest))
+        .filter(
+            Exists(UsageEvent.objects.filter(user_id=OuterRef("pk"), recorded_at__gt=OuterRef("last_computed")))
+            | Exists(Delivery.objects.filter(user_id=OuterRef("pk"), consumed_at__gt=OuterRef("last_computed")))
+            | (Q(last_computed__isnull=True) & Exists(UsageEvent.objects.filter(user_id=OuterRef("pk"))))
+        )
+        .values_list("pk", flat=True)
+    )
+

@@ -1,0 +1,54 @@
+"""The kinds of usage event, and which of them are things a person gives (types in)."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EventKind(models.TextChoices):
+    CALL_LOGGED = "call_logged", _("Call logged")
+    MEETING_LOGGED = "meeting_logged", _("Meeting logged")
+    EMAIL_LOGGED = "email_logged", _("E-mail logged")
+    NOTE_LOGGED = "note_logged", _("Note logged")
+    CASE_LOGGED = "case_logged", _("Case logged")
+    DEAL_CREATED = "deal_created", _("Deal created")
+    DEAL_STAGE_CHANGED = "deal_stage_changed", _("Deal stage changed")
+    ACCOUNT_CREATED = "account_created", _("Account created")
+    CAMPAIGN_LOGGED = "campaign_logged", _("Campaign logged")
+    DEAL_ATTRIBUTED = "deal_attributed", _("Deal attributed to a campaign")
+    SUGGESTION_ACCEPTED = "suggestion_accepted", _("Suggestion accepted")
+    SUGGESTION_DISMISSED = "suggestion_dismissed", _("Suggestion dismissed")
+    DIGEST_OPENED = "digest_opened", _("Digest opened")
+    CONTEXT_VIEWED = "context_viewed", _("Customer context viewed")
+    REPORT_VIEWED = "report_viewed", _("Report viewed")
+    KUDOS_GIVEN = "kudos_given", _("Kudos given")
+    PULSE_ANSWERED = "pulse_answered", _("Pulse survey answered")
+    LOGIN = "login", _("Logged in")
+
+
+# Kinds that cost the person time to enter. Minutes per entry when no measurement exists
+# (imports, API) and no Give-Get contract names an expected time for the kind.
+GIVE_KIND_DEFAULT_MINUTES: dict[str, Decimal] = {
+    EventKind.CALL_LOGGED: Decimal("2"),
+    EventKind.MEETING_LOGGED: Decimal("5"),
+    EventKind.EMAIL_LOGGED: Decimal("1"),
+    EventKind.NOTE_LOGGED: Decimal("2"),
+    EventKind.CASE_LOGGED: Decimal("3"),
+    EventKind.DEAL_CREATED: Decimal("3"),
+    EventKind.DEAL_STAGE_CHANGED: Decimal("1"),
+    EventKind.ACCOUNT_CREATED: Decimal("3"),
+    EventKind.CAMPAIGN_LOGGED: Decimal("5"),
+    EventKind.DEAL_ATTRIBUTED: Decimal("1"),
+    EventKind.PULSE_ANSWERED: Decimal("1"),
+}
+
+GIVE_KINDS: frozenset[str] = frozenset(GIVE_KIND_DEFAULT_MINUTES)
+
+
+class EventSource(models.TextChoices):
+    APP = "app", _("In the app")
+    API = "api", _("API")
+    IMPORT = "import", _("Import")
+    CRM_EXPORT = "crm_export", _("CRM export")
+    SYSTEM = "system", _("System")

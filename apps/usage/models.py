@@ -1,0 +1,59 @@
+"""The append-only usage log: everything that happened, from every source."""
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.usage.kinds import EventKind, EventSource
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete a usage event."""
+
+
+class UsageEventQuerySet(models.QuerySet["UsageEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Usage events are append-only.")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError("Usage events are append-only.")
+
+
+class UsageEvent(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="usage_events")
+    kind = models.CharField(_("kind"), max_length=40, choices=EventKind.choices)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    duration_seconds = models.PositiveIntegerField(
+        _("measured entry time (seconds)"), null=True, blank=True,
+        help_text=_("Form shown to saved, when measured; empty for imports and the API."),
+    )
+    source = models.CharField(_("source"), max_length=20, choices=EventSource.choices)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=200)
+    metadata = models.JSONField(_("metadata"), default=dict, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
+
+    objects = UsageEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("usage event")
+        verbose_name_plural = _("usage events")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "idempotency_key"], name="usageevent_idempotent_per_source"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "occurred_at"], name="usage_user_time"),
+            models.Index(fields=["kind", "occurred_at"], name="usage_kind_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.user_id} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Usage events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Usage events are append-only.")

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include("crm_adoption.api_urls")),
+    path("", include("apps.dashboards.urls")),
+    path("activities/", include("apps.activities.urls")),
+    path("suggestions/", include("apps.suggestions.urls")),
+    path("rollout/", include("apps.rollout.urls")),
+    path("contracts/", include("apps.givegets.urls")),
+    path("quickwins/", include("apps.quickwins.urls")),
+    path("pulse/", include("apps.pulse.urls")),
+    path("trust/", include("apps.trust.urls")),
+    path("digests/", include("apps.digests.urls")),
+    path("imports/", include("apps.imports.urls")),
+    path("campaigns/", include("apps.campaigns.urls")),
+    path("coaching/", include("apps.coaching.urls")),
+]
