@@ -1,7 +1,8 @@
 from django.urls import include, path
 
-urlpatterns = [
-    path("", include("apps.usage.api_urls")),
-    path("", include("apps.activities.api_urls")),
-    path("", include("apps.scoring.api_urls")),
+API_APPS = [
+    "usage", "activities", "scoring", "rollout", "givegets", "quickwins", "pulse", "ambassadors",
+    "digests", "imports", "campaigns", "service", "coaching", "trust", "suggestions",
 ]
+
+urlpatterns = [path("", include(f"apps.{app}.api_urls")) for app in API_APPS]

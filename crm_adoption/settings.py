@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "apps.imports",
     "apps.campaigns",
     "apps.coaching",
+    "apps.ambassadors",
+    "apps.service",
     "apps.dashboards",
     "apps.demo",
 ]
@@ -80,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.roles.context_processors.viewer_role",
+                "apps.core.navigation.navigation",
             ],
         },
     },
@@ -190,6 +193,36 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.quickwins.tasks.refresh_quickwin_results",
         "schedule": crontab(minute=5),
         "options": {"expires": 55 * 60},
+    },
+    # Hourly after the refresh: nudge people (and their ambassador) two days before a deadline.
+    "quickwin-deadline-nudges": {
+        "task": "apps.quickwins.tasks.send_deadline_nudges",
+        "schedule": crontab(minute=20),
+        "options": {"expires": 55 * 60},
+    },
+    # Daily 02:00: classify every contract per person for the current week (honoured/broken/not giving).
+    "classify-contracts": {
+        "task": "apps.givegets.tasks.classify_contracts",
+        "schedule": crontab(minute=0, hour=2),
+        "options": {"expires": 20 * 60 * 60},
+    },
+    # Daily 02:30, after the contracts: evaluate every live phase's gate and store the result.
+    "evaluate-gates": {
+        "task": "apps.rollout.tasks.evaluate_gates",
+        "schedule": crontab(minute=30, hour=2),
+        "options": {"expires": 20 * 60 * 60},
+    },
+    # Monday 06:00: build and send each person's weekly digest (idempotent per person and week).
+    "weekly-digests": {
+        "task": "apps.digests.tasks.send_weekly_digests",
+        "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
+        "options": {"expires": 12 * 60 * 60},
+    },
+    # Daily 07:00: suggest a touch on deals that have gone quiet longer than their stage allows.
+    "idle-deal-suggestions": {
+        "task": "apps.suggestions.tasks.suggest_for_idle_deals",
+        "schedule": crontab(minute=0, hour=7),
+        "options": {"expires": 12 * 60 * 60},
     },
 }
 

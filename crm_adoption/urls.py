@@ -21,4 +21,6 @@ urlpatterns = [
     path("imports/", include("apps.imports.urls")),
     path("campaigns/", include("apps.campaigns.urls")),
     path("coaching/", include("apps.coaching.urls")),
+    path("ambassadors/", include("apps.ambassadors.urls")),
+    path("service/", include("apps.service.urls")),
 ]

@@ -85,3 +85,55 @@ def world(db: Any) -> World:
 
 def services_available() -> bool:
     return bool(os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL"))
+
+
+CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-quic",
+]
+
+
+def chromium_path() -> str | None:
+    return next((p for p in CHROMIUM_PATHS if os.path.exists(p)), None)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Any:
+    """Launch the machine's Chromium once per session (never a downloaded browser).
+
+    Skipped with a reason when Chromium is missing, unless REQUIRE_BROWSER=1 (CI), where a
+    missing browser fails the run instead of hiding the browser tests.
+    """
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail("REQUIRE_BROWSER=1 but no Chromium at " + ", ".join(CHROMIUM_PATHS))
+        pytest.skip("Chromium not installed (apt-get install chromium); browser tests skipped")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop; the ORM must be allowed in this thread.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Any:
+    """A fresh browser page (English) against the live test server."""
+    context = browser.new_context(locale="en-GB", base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    new_page = context.new_page()
+    yield new_page
+    context.close()
+
+
+def browser_login(page: Any, username: str, password: str = "pw-for-tests") -> None:
+    """Log in through the real login form."""
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.press("#id_password", "Enter")
+    page.wait_for_load_state("networkidle")
