@@ -44,7 +44,7 @@ typecheck: $(BIN)/activate
 	$(BIN)/mypy apps crm_adoption
 
 bench: $(BIN)/activate
-	DEBUG=false SECRET_KEY=bench-only-key $(PY) bench/run.py
+	DEBUG=false SECRET_KEY=bench-only-key $(PY) bench/run.py $(BENCH)
 
 messages: $(BIN)/activate
 	cd apps && for app in */; do if [ -d "$$app/templates" ] || grep -rqs "gettext" "$$app"; then \
