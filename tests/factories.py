@@ -31,7 +31,7 @@ class RoleFactory(factory.django.DjangoModelFactory):
 
     organisation = factory.SubFactory(OrganisationFactory)
     kind = RoleKind.SALES_REP
-    name = factory.LazyAttribute(lambda o: RoleKind(o.kind).label)
+    name = factory.LazyAttribute(lambda o: str(RoleKind(o.kind).label))
 
 
 class UserFactory(factory.django.DjangoModelFactory):

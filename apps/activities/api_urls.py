@@ -1,3 +1,7 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from apps.activities.api import ActivityLogApi
+
+urlpatterns = [
+    path("activities/", ActivityLogApi.as_view(), name="api-activities"),
+]

@@ -27,7 +27,7 @@ def entry_seconds_from(token: str, now: dt.datetime) -> int | None:
 
 class ActivityLogForm(forms.Form):
     type = forms.ChoiceField(label=_("Type"), choices=ActivityType.choices, widget=forms.RadioSelect)
-    target = forms.CharField(label=_("Deal or account"), widget=forms.HiddenInput)
+    target = forms.CharField(label=_("Deal or account"), widget=forms.HiddenInput, required=False)
     summary = forms.CharField(
         label=_("Outcome or next step"),
         max_length=500,

@@ -14,6 +14,9 @@ from apps.suggestions.models import Suggestion
 from apps.suggestions.services import suggestions_after_activity
 
 
+JUST_LOGGED_KEY = "activities.just_logged"
+
+
 def _initial_target(request: HttpRequest) -> tuple[str, str]:
     """Return (target value, label) pre-filled from where the person started, if anywhere."""
     deals = selectors.open_deals_for(request.user)
@@ -47,7 +50,9 @@ def log(request: HttpRequest) -> HttpResponse:
                 entry_seconds=entry_seconds_from(form.cleaned_data["shown_at"], timezone.now()),
                 idempotency_key=f"form:{form.cleaned_data['form_token']}",
             )
-            suggestions_after_activity(activity=activity)
+            suggestions = suggestions_after_activity(activity=activity)
+            # Remember what this save suggested, so the confirmation shows exactly those.
+            request.session[JUST_LOGGED_KEY] = {"activity": activity.pk, "suggestions": [s.pk for s in suggestions]}
             return redirect(f"{reverse('activities:log')}?{urlencode({'logged': activity.pk})}")
         target_value = request.POST.get("target", "")
         target_label = request.POST.get("target_label", "")
@@ -64,8 +69,11 @@ def log(request: HttpRequest) -> HttpResponse:
     logged_id = request.GET.get("logged", "")
     if logged_id.isdigit():
         logged = Activity.objects.filter(pk=int(logged_id), owner=request.user).select_related("account", "deal").first()
-        if logged is not None:
-            logged_suggestions = suggestions_after_activity(activity=logged)
+        just_logged = request.session.get(JUST_LOGGED_KEY) or {}
+        if logged is not None and just_logged.get("activity") == logged.pk:
+            logged_suggestions = list(
+                Suggestion.objects.filter(pk__in=just_logged.get("suggestions", []), user=request.user)
+            )
     return render(
         request,
         "activities/log.html",

@@ -16,12 +16,27 @@ class Campaign(models.Model):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     budget = models.DecimalField(_("budget"), max_digits=14, decimal_places=2, default=0)
+    usage_event = models.OneToOneField(
+        "usage.UsageEvent", on_delete=models.PROTECT, null=True, blank=True, related_name="campaign"
+    )
 
     class Meta:
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
         ordering = ["-starts_on"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="campaign_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="campaign_unique_name",
+                                    violation_error_message=_("A campaign with this name already exists.")),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                name="campaign_ends_after_start",
+                violation_error_message=_("The campaign cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(budget__gte=0), name="campaign_budget_not_negative",
+                violation_error_message=_("The budget cannot be negative."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -1,5 +1,11 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from apps.coaching import views
 
 app_name = "coaching"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", views.team, name="team"),
+    path("team/<int:team_id>/", views.team, name="team_detail"),
+    path("team/<int:team_id>/people/<int:user_id>/", views.rep, name="rep"),
+]

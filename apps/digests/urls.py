@@ -1,5 +1,11 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from apps.digests import views
 
 app_name = "digests"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", views.latest, name="latest"),
+    path("all/", views.archive, name="list"),
+    path("<int:digest_id>/", views.detail, name="detail"),
+]

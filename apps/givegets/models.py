@@ -78,3 +78,33 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.user_id}"
+
+
+class ContractStatusKind(models.TextChoices):
+    HONOURED = "honoured", _("Honoured")
+    BROKEN = "broken", _("Broken by us")
+    NOT_GIVING = "not_giving", _("Not giving")
+
+
+class ContractStatus(models.Model):
+    """One person's standing on one contract in one week, stored by the classification job."""
+
+    contract = models.ForeignKey(GiveGetContract, on_delete=models.CASCADE, related_name="statuses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contract_statuses")
+    period_start = models.DateField(_("week starting"))
+    status = models.CharField(_("status"), max_length=16, choices=ContractStatusKind.choices)
+    gave_count = models.PositiveIntegerField(_("times given"), default=0)
+    delivered_count = models.PositiveIntegerField(_("gets delivered"), default=0)
+    consumed_count = models.PositiveIntegerField(_("gets consumed"), default=0)
+    refreshed_at = models.DateTimeField(_("refreshed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("contract status")
+        verbose_name_plural = _("contract statuses")
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "user", "period_start"], name="contractstatus_unique"),
+        ]
+        indexes = [models.Index(fields=["contract", "period_start", "status"], name="contractstatus_period")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.contract_id} week of {self.period_start}: {self.status}"

@@ -5,7 +5,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.roles.models import Organisation
+
 LIKERT = [MinValueValidator(1), MaxValueValidator(7)]
+# Asking more often than every two weeks wears people out and the answers turn into noise.
+MIN_CADENCE_DAYS = 14
 
 
 class PulseResponse(models.Model):
@@ -18,6 +22,8 @@ class PulseResponse(models.Model):
         _("perceived ease of use"), max_digits=3, decimal_places=2, validators=LIKERT
     )
     answers = models.JSONField(_("item answers"), default=dict, blank=True)
+    # The form's token: submitting the same form twice stores one response.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, null=True, blank=True, unique=True)
 
     class Meta:
         verbose_name = _("pulse response")
@@ -30,3 +36,46 @@ class PulseResponse(models.Model):
                 name="pulse_likert_range",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.answered_at:%Y-%m-%d}"
+
+
+class PulseSkip(models.Model):
+    """A person declined the check; they are not asked again until the next cadence."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pulse_skips")
+    skipped_at = models.DateTimeField(_("skipped at"))
+
+    class Meta:
+        verbose_name = _("pulse skip")
+        verbose_name_plural = _("pulse skips")
+        indexes = [models.Index(fields=["user", "skipped_at"], name="pulse_skip_user_time")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} skipped {self.skipped_at:%Y-%m-%d}"
+
+
+class PulseSettings(models.Model):
+    """How often an organisation asks its people the pulse check."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="pulse_settings")
+    cadence_days = models.PositiveSmallIntegerField(
+        _("days between checks"),
+        default=MIN_CADENCE_DAYS,
+        validators=[MinValueValidator(MIN_CADENCE_DAYS), MaxValueValidator(365)],
+        help_text=_("At least 14: nobody is asked more often than every two weeks."),
+    )
+    enabled = models.BooleanField(_("ask people the pulse check"), default=True)
+
+    class Meta:
+        verbose_name = _("pulse settings")
+        verbose_name_plural = _("pulse settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cadence_days__gte=MIN_CADENCE_DAYS), name="pulse_cadence_min_14_days"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: every {self.cadence_days} days"

@@ -1,10 +1,13 @@
 """Reading stored quick-win results."""
 
+import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 
-from apps.quickwins.models import QuickWinMilestone, QuickWinResult, QuickWinStatus
+from apps.quickwins import evaluation
+from apps.quickwins.models import Nudge, QuickWinMilestone, QuickWinResult, QuickWinStatus
+from apps.roles.models import Role
 
 
 @dataclass(frozen=True)
@@ -52,3 +55,74 @@ def results_by_user(*, user_ids: list[int]) -> dict[int, list[QuickWinResult]]:
     for result in QuickWinResult.objects.filter(user_id__in=user_ids).select_related("milestone"):
         by_user[result.user_id].append(result)
     return by_user
+
+
+@dataclass(frozen=True)
+class OwnMilestone:
+    """A milestone of the person's role with their stored result (None before go-live is set)."""
+
+    milestone: QuickWinMilestone
+    result: QuickWinResult | None
+    days_left: int | None
+
+
+def own_milestones(*, user_id: int, role_id: int, today: dt.date) -> list[OwnMilestone]:
+    """Return the milestones of the person's role with their result and days left while pending."""
+    milestones = list(QuickWinMilestone.objects.filter(role_id=role_id).order_by("due_days", "pk"))
+    results = {r.milestone_id: r for r in QuickWinResult.objects.filter(user_id=user_id, milestone__in=milestones)}
+    rows = []
+    for milestone in milestones:
+        result = results.get(milestone.pk)
+        pending = result is not None and result.status == QuickWinStatus.PENDING
+        rows.append(OwnMilestone(
+            milestone=milestone,
+            result=result,
+            days_left=evaluation.days_left(due_on=result.due_on, today=today) if pending and result else None,
+        ))
+    return rows
+
+
+@dataclass(frozen=True)
+class TimeToFirstValue:
+    """How many days after go-live a role's people reached their first quick win."""
+
+    role: Role
+    histogram: dict[int, int]
+    median: float | None
+
+    @property
+    def achieved(self) -> int:
+        return sum(self.histogram.values())
+
+
+def time_to_first_value(*, organisation_id: int) -> list[TimeToFirstValue]:
+    """Return per role the distribution of days to a person's first achieved milestone, and its median.
+
+    One grouped query returns each person's earliest achievement; counting them per role
+    is done on those per-person rows.
+    """
+    roles = {r.pk: r for r in Role.objects.filter(organisation_id=organisation_id, quickwin_milestones__isnull=False)
+             .distinct().order_by("name")}
+    per_person = (
+        QuickWinResult.objects.filter(milestone__role_id__in=roles, days_to_first_value__isnull=False)
+        .values("milestone__role_id", "user_id")
+        .annotate(first=Min("days_to_first_value"))
+        .order_by()
+    )
+    histograms: dict[int, dict[int, int]] = {role_id: {} for role_id in roles}
+    for row in per_person:
+        histogram = histograms[row["milestone__role_id"]]
+        histogram[row["first"]] = histogram.get(row["first"], 0) + 1
+    return [
+        TimeToFirstValue(role=role, histogram=histograms[pk], median=evaluation.median_of_histogram(histograms[pk]))
+        for pk, role in roles.items()
+    ]
+
+
+def open_nudges(*, user_id: int) -> list[Nudge]:
+    """Return the person's unread nudges, newest first."""
+    return list(
+        Nudge.objects.filter(user_id=user_id, read_at__isnull=True)
+        .select_related("milestone", "about_user")
+        .order_by("-created_at", "-pk")
+    )

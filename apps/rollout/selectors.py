@@ -1,25 +1,53 @@
-"""Reading rollout phases and who they cover."""
+"""Reading rollout phases, who they cover, and what their gates measure.
+
+Every measurement is a set-based query over the phase's people (a subquery, never a Python
+list of ids), so a phase of 10,000 people costs the same handful of queries as one of ten.
+"""
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
 from apps.core.periods import week_start
-from apps.rollout.models import RolloutPhase
+from apps.givegets.models import DeliveryKind
+from apps.pulse.models import PulseResponse
+from apps.quickwins.models import QuickWinResult, QuickWinStatus
+from apps.roles.models import Membership, TeamMember
+from apps.rollout.gates import GateMeasurements, whole_weeks_between
+from apps.rollout.models import GateEvaluation, PhaseEvent, PhaseStatus, RolloutPhase
 from apps.scoring.models import ScoreSnapshot
 
 User = get_user_model()
+PULSE_WINDOW = dt.timedelta(days=30)
+MAX_TREND_WEEKS = 26
+# Statuses whose phase has been taken into use: their people have a go-live date.
+STARTED_STATUSES = (PhaseStatus.LIVE, PhaseStatus.GATE_PASSED, PhaseStatus.GATE_FAILED, PhaseStatus.COMPLETED)
+DECIDED_QUICKWIN_STATUSES = (QuickWinStatus.ON_TIME, QuickWinStatus.LATE, QuickWinStatus.MISSED)
 
 
 def phase_people(phase: RolloutPhase) -> QuerySet:
     """Return the people a phase covers: members of its teams and holders of its roles."""
+    in_teams = TeamMember.objects.filter(team__phases=phase).values("user_id")
+    in_roles = Membership.objects.filter(role__phases=phase).values("user_id")
+    # One membership per organisation, so this join cannot duplicate anyone.
     return User.objects.filter(
-        Q(team_memberships__team__in=phase.teams.all()) | Q(memberships__role__in=phase.roles.all()),
-        memberships__organisation_id=phase.organisation_id,
-    ).distinct()
+        Q(pk__in=in_teams) | Q(pk__in=in_roles), memberships__organisation_id=phase.organisation_id
+    )
+
+
+def _people_within_teams(people: QuerySet, team_ids: Sequence[int] | None) -> QuerySet:
+    """Narrow `people` to the non-manager members of `team_ids` (all of them when None)."""
+    if team_ids is None:
+        return people
+    members = TeamMember.objects.filter(team_id__in=team_ids, is_manager=False).values("user_id")
+    return people.filter(pk__in=members)
 
 
 @dataclass(frozen=True)
@@ -38,7 +66,7 @@ def phase_adoption(phase: RolloutPhase, *, today: dt.date | None = None) -> Phas
     """Return how many of the phase's people are net beneficiaries this week (rolling 4 weeks)."""
     monday = week_start(today or timezone.localdate())
     people = phase_people(phase)
-    counts = ScoreSnapshot.objects.filter(user__in=people, period_start=monday).aggregate(
+    counts = ScoreSnapshot.objects.filter(user__in=people.values("pk"), period_start=monday).aggregate(
         scored=Count("pk"), net_beneficiaries=Count("pk", filter=Q(net_minutes__gt=0))
     )
     return PhaseAdoption(phase=phase, people=people.count(), **counts)
@@ -47,3 +75,172 @@ def phase_adoption(phase: RolloutPhase, *, today: dt.date | None = None) -> Phas
 def phases_adoption(*, organisation_id: int, today: dt.date | None = None) -> list[PhaseAdoption]:
     phases = RolloutPhase.objects.filter(organisation_id=organisation_id).prefetch_related("teams", "roles")
     return [phase_adoption(p, today=today) for p in phases]
+
+
+def gate_measurements(
+    phase: RolloutPhase, *, today: dt.date, team_ids: Sequence[int] | None = None
+) -> tuple[int, GateMeasurements]:
+    """Return (people covered, what the gate measures) for the phase, or for some of its teams."""
+    covered = _people_within_teams(phase_people(phase), team_ids)
+    people = covered.values("pk")
+    scores = ScoreSnapshot.objects.filter(user__in=people, period_start=week_start(today)).aggregate(
+        scored=Count("pk"), net_beneficiaries=Count("pk", filter=Q(net_minutes__gt=0))
+    )
+    quickwins = QuickWinResult.objects.filter(user__in=people).aggregate(
+        decided=Count("pk", filter=Q(status__in=DECIDED_QUICKWIN_STATUSES)),
+        on_time=Count("pk", filter=Q(status=QuickWinStatus.ON_TIME)),
+    )
+    window_end = dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone())
+    pulse_value = ExpressionWrapper(
+        (F("perceived_usefulness") + F("perceived_ease_of_use")) / 2,
+        output_field=DecimalField(max_digits=5, decimal_places=3),
+    )
+    pulse = PulseResponse.objects.filter(
+        user__in=people, answered_at__gte=window_end - PULSE_WINDOW, answered_at__lt=window_end
+    ).aggregate(responses=Count("pk"), mean=Avg(pulse_value))
+    started = phase.status in STARTED_STATUSES
+    measured = GateMeasurements(
+        scored=scores["scored"],
+        net_beneficiaries=scores["net_beneficiaries"],
+        quickwins_decided=quickwins["decided"],
+        quickwins_on_time=quickwins["on_time"],
+        weeks_live=whole_weeks_between(phase.go_live_on, today) if started else None,
+        pulse_responses=pulse["responses"],
+        pulse_mean=Decimal(str(round(pulse["mean"], 2))) if pulse["mean"] is not None else None,
+    )
+    return covered.count(), measured
+
+
+def net_beneficiary_misses(phase: RolloutPhase, *, today: dt.date) -> dict[str, Any]:
+    """Return, in aggregate only, why the phase's non-beneficiaries are not gaining.
+
+    Reads one row per person (their stored snapshot components), never their events, and
+    returns counts without names: leads see aggregates only.
+    """
+    people = phase_people(phase).values("pk")
+    rows = ScoreSnapshot.objects.filter(
+        user__in=people, period_start=week_start(today), net_minutes__lte=0
+    ).values_list("components", flat=True)
+    top_give: Counter[str] = Counter()
+    gave_nothing = 0
+    no_digest = 0
+    count = 0
+    for components in rows:
+        count += 1
+        give_lines = (components or {}).get("give", [])
+        get_kinds = {line["kind"] for line in (components or {}).get("get", [])}
+        if give_lines:
+            # Components list give lines largest first: the first is where most time went.
+            top_give[give_lines[0]["kind"]] += 1
+        else:
+            gave_nothing += 1
+        if DeliveryKind.WEEKLY_DIGEST not in get_kinds:
+            no_digest += 1
+    return {
+        "not_beneficiaries": count,
+        "gave_nothing": gave_nothing,
+        "no_digest": no_digest,
+        "top_give_kinds": [[kind, n] for kind, n in top_give.most_common(3)],
+    }
+
+
+@dataclass(frozen=True)
+class WeekShare:
+    monday: dt.date
+    scored: int
+    net_beneficiaries: int
+
+    @property
+    def pct(self) -> float | None:
+        return round(100 * self.net_beneficiaries / self.scored, 1) if self.scored else None
+
+
+def net_beneficiary_trend(phase: RolloutPhase, *, today: dt.date | None = None) -> list[WeekShare]:
+    """Return the phase's net-beneficiary share per week since go-live, in one grouped query."""
+    this_monday = week_start(today or timezone.localdate())
+    first = max(week_start(phase.go_live_on), this_monday - dt.timedelta(weeks=MAX_TREND_WEEKS - 1))
+    if first > this_monday:
+        return []
+    rows = {
+        row["period_start"]: row
+        for row in ScoreSnapshot.objects.filter(
+            user__in=phase_people(phase).values("pk"), period_start__gte=first, period_start__lte=this_monday
+        )
+        .values("period_start")
+        .annotate(scored=Count("pk"), net_beneficiaries=Count("pk", filter=Q(net_minutes__gt=0)))
+        .order_by("period_start")
+    }
+    weeks = (this_monday - first).days // 7 + 1
+    shares = []
+    for i in range(weeks):
+        monday = first + dt.timedelta(weeks=i)
+        row = rows.get(monday, {"scored": 0, "net_beneficiaries": 0})
+        shares.append(WeekShare(monday=monday, scored=row["scored"], net_beneficiaries=row["net_beneficiaries"]))
+    return shares
+
+
+def latest_evaluation(phase: RolloutPhase) -> GateEvaluation | None:
+    return phase.evaluations.order_by("-evaluated_on").first()
+
+
+def evaluation_history(phase: RolloutPhase, *, limit: int = 12) -> list[GateEvaluation]:
+    """Return the phase's most recent stored evaluation of each week, oldest first."""
+    by_week: dict[dt.date, GateEvaluation] = {}
+    for evaluation in phase.evaluations.order_by("-evaluated_on")[: limit * 7]:
+        by_week.setdefault(week_start(evaluation.evaluated_on), evaluation)
+    return [by_week[monday] for monday in sorted(by_week)[-limit:]]
+
+
+def phase_events(phase: RolloutPhase) -> QuerySet[PhaseEvent]:
+    return phase.events.select_related("actor").order_by("-happened_at", "-pk")
+
+
+@dataclass(frozen=True)
+class PhaseRow:
+    phase: RolloutPhase
+    people: int
+    evaluation: GateEvaluation | None
+    is_first: bool
+    is_last: bool
+
+
+def phase_rows(*, organisation_id: int) -> list[PhaseRow]:
+    """Return the organisation's phases in order, with people covered and the stored gate result."""
+    phases = list(RolloutPhase.objects.filter(organisation_id=organisation_id).prefetch_related("teams", "roles"))
+    latest: dict[int, GateEvaluation] = {}
+    for evaluation in GateEvaluation.objects.filter(phase__in=phases).order_by("phase_id", "evaluated_on"):
+        latest[evaluation.phase_id] = evaluation  # later days overwrite earlier
+    return [
+        PhaseRow(phase=p, people=phase_people(p).count(), evaluation=latest.get(p.pk),
+                 is_first=i == 0, is_last=i == len(phases) - 1)
+        for i, p in enumerate(phases)
+    ]
+
+
+def previous_phase(phase: RolloutPhase) -> RolloutPhase | None:
+    return (
+        RolloutPhase.objects.filter(organisation_id=phase.organisation_id, order__lt=phase.order)
+        .order_by("-order").first()
+    )
+
+
+def next_phase(phase: RolloutPhase) -> RolloutPhase | None:
+    return (
+        RolloutPhase.objects.filter(organisation_id=phase.organisation_id, order__gt=phase.order)
+        .order_by("order").first()
+    )
+
+
+def go_live_needs_override(phase: RolloutPhase) -> bool:
+    """Return whether going live needs an override: the previous phase's gate has not passed."""
+    previous = previous_phase(phase)
+    return previous is not None and previous.status not in (PhaseStatus.GATE_PASSED, PhaseStatus.COMPLETED)
+
+
+def phases_due_for_evaluation() -> QuerySet[RolloutPhase]:
+    """Return the phases whose gate the daily job evaluates: live ones and failed ones."""
+    return RolloutPhase.objects.filter(status__in=[PhaseStatus.LIVE, PhaseStatus.GATE_FAILED])
+
+
+def phases_covering_teams(*, team_ids: Sequence[int]) -> QuerySet[RolloutPhase]:
+    return RolloutPhase.objects.filter(teams__id__in=team_ids).distinct().order_by("organisation_id", "order")

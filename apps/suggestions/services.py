@@ -1,15 +1,19 @@
-"""Making, accepting and dismissing next-action suggestions."""
+"""Making, accepting and dismissing next-action suggestions, and configuring the rules that make them."""
 
 import datetime as dt
+from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from apps.activities.models import Activity, Deal
+from apps.activities.models import Activity, Deal, Stage
 from apps.givegets.models import DeliveryKind
 from apps.givegets.services import delivery_consume, delivery_record
-from apps.suggestions import rules
-from apps.suggestions.models import Suggestion, SuggestionStatus
+from apps.suggestions import rules, selectors
+from apps.suggestions.models import RuleKind, Suggestion, SuggestionRule, SuggestionStatus
+from apps.suggestions.templating import literal
 from apps.usage.kinds import EventKind, EventSource
 from apps.usage.services import usage_event_record
 
@@ -29,61 +33,157 @@ def _facts(deal: Deal) -> rules.DealFacts:
     )
 
 
-def suggestion_create(*, user_id: int, draft: rules.Draft, at: dt.datetime | None = None) -> Suggestion:
-    """Store a suggestion (once per dedupe key) and record it as a delivered get."""
+# --- Rules -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def suggestion_rules_install_defaults(*, organisation_id: int) -> int:
+    """Create the rules the organisation is missing, from its stages' own values; return how many.
+
+    One "next step" rule per open stage that names a next step, one "deal gone quiet" rule per
+    open stage with the stage's idle days, and one organisation-wide "open a deal" rule.
+    Existing rules are left as the project lead configured them.
+    """
+    existing = set(SuggestionRule.objects.filter(organisation_id=organisation_id).values_list("kind", "stage_id"))
+    missing: list[SuggestionRule] = []
+    for stage in Stage.objects.filter(organisation_id=organisation_id, is_won=False, is_lost=False):
+        if stage.next_step and (RuleKind.STAGE_NEXT_STEP, stage.pk) not in existing:
+            missing.append(SuggestionRule(
+                organisation_id=organisation_id, kind=RuleKind.STAGE_NEXT_STEP, stage=stage,
+                text_template=f"{literal(stage.next_step)} – {{deal}}"[:200],
+            ))
+        if (RuleKind.IDLE_DEAL, stage.pk) not in existing:
+            missing.append(SuggestionRule(
+                organisation_id=organisation_id, kind=RuleKind.IDLE_DEAL, stage=stage, idle_days=stage.idle_days or 1,
+                text_template=_("Get in touch about {deal}"),
+            ))
+    if (RuleKind.OPEN_A_DEAL, None) not in existing:
+        missing.append(SuggestionRule(
+            organisation_id=organisation_id, kind=RuleKind.OPEN_A_DEAL, text_template=_("Open a deal for {account}"),
+        ))
+    for rule in missing:
+        rule.full_clean(validate_unique=False, validate_constraints=False)
+    # A concurrent install may have created some of them first; theirs stand.
+    SuggestionRule.objects.bulk_create(missing, ignore_conflicts=True)
+    return len(missing)
+
+
+@transaction.atomic
+def suggestion_rule_update(
+    *, rule: SuggestionRule, text_template: str, idle_days: int | None, enabled: bool
+) -> SuggestionRule:
+    """Change a rule's text, idle days and whether it is on; reject unknown placeholders."""
+    rule.text_template = text_template.strip()
+    rule.idle_days = idle_days
+    rule.enabled = enabled
+    rule.full_clean()
+    rule.save(update_fields=["text_template", "idle_days", "enabled"])
+    return rule
+
+
+@transaction.atomic
+def suggestion_rule_set_enabled(*, rule: SuggestionRule, enabled: bool) -> SuggestionRule:
+    """Switch a rule on or off; a rule that is off makes no suggestions and hides its open ones."""
+    rule.enabled = enabled
+    rule.save(update_fields=["enabled"])
+    return rule
+
+
+def _rule_book(organisation_id: int) -> rules.RuleBook:
+    """Return the organisation's rules, installing the defaults the first time none exist."""
+    book = selectors.rule_book(organisation_id=organisation_id)
+    if not book:
+        suggestion_rules_install_defaults(organisation_id=organisation_id)
+        book = selectors.rule_book(organisation_id=organisation_id)
+    return book
+
+
+# --- Suggestions -----------------------------------------------------------------------------
+
+
+def _suggestion_get_or_create(
+    *, user_id: int, draft: rules.Draft, at: dt.datetime | None = None
+) -> tuple[Suggestion, bool]:
     moment = at or timezone.now()
     with transaction.atomic():
         suggestion, created = Suggestion.objects.get_or_create(
             dedupe_key=f"{user_id}:{draft.dedupe_key}",
             defaults={
-                "user_id": user_id, "rule": draft.rule, "text": draft.text[:300], "reason": draft.reason[:300],
+                "user_id": user_id, "rule": draft.rule, "source_rule_id": draft.rule_id,
+                "text": draft.text[:300], "reason": draft.reason[:300],
                 "deal_id": draft.deal_id, "account_id": draft.account_id, "created_at": moment,
             },
         )
         if created:
-            delivery, _ = delivery_record(
+            delivery, _created = delivery_record(
                 user_id=user_id, kind=DeliveryKind.NEXT_ACTION, idempotency_key=f"suggestion:{suggestion.pk}",
-                delivered_at=moment, metadata={"rule": draft.rule},
+                delivered_at=moment, metadata={"rule": draft.rule, "rule_id": draft.rule_id},
             )
             suggestion.delivery = delivery
             suggestion.save(update_fields=["delivery"])
-    return suggestion
+    return suggestion, created
+
+
+def suggestion_create(*, user_id: int, draft: rules.Draft, at: dt.datetime | None = None) -> Suggestion:
+    """Store a suggestion (once per dedupe key) and record it as a delivered get."""
+    return _suggestion_get_or_create(user_id=user_id, draft=draft, at=at)[0]
 
 
 def suggestions_after_activity(*, activity: Activity) -> list[Suggestion]:
-    """Return the next actions that follow from a just-logged activity (created if new)."""
+    """Return the open next actions that follow from a just-logged activity (created if new).
+
+    Rules the person muted by dismissing them (see `tuning`) make nothing.
+    """
+    book = _rule_book(activity.account.organisation_id)
     drafts: list[rules.Draft | None] = []
     if activity.deal_id is not None:
         deal = Deal.objects.select_related("stage", "account").get(pk=activity.deal_id)
-        drafts.append(rules.after_activity_on_deal(_facts(deal), activity.get_type_display()))
+        rule = book.for_stage(RuleKind.STAGE_NEXT_STEP, deal.stage_id)
+        drafts.append(rules.after_activity_on_deal(_facts(deal), activity.get_type_display(), rule))
     else:
         has_open = Deal.objects.filter(
             account_id=activity.account_id, stage__is_won=False, stage__is_lost=False
         ).exists()
         drafts.append(
             rules.account_without_deal(
-                activity.account_id, activity.account.name, has_open, timezone.localdate()
+                activity.account_id, activity.account.name, has_open, timezone.localdate(),
+                book.for_stage(RuleKind.OPEN_A_DEAL, None),
             )
         )
-    return [
+    muted = selectors.muted_rule_ids(user_id=activity.owner_id)
+    made = [
         suggestion_create(user_id=activity.owner_id, draft=d, at=activity.created_at)
         for d in drafts
-        if d is not None
+        if d is not None and d.rule_id not in muted
     ]
+    return [s for s in made if s.status == SuggestionStatus.OPEN]
 
 
 def suggestions_for_idle_deals(*, user_id: int | None = None, now: dt.datetime | None = None) -> int:
-    """Create touch suggestions for idle open deals (one user's, or everyone's); return count."""
+    """Create touch suggestions for idle open deals (one user's, or everyone's); return how many are new.
+
+    Only deals past their stage's quiet limit are read (one filtered query), so the loop is over
+    suggestions to make, not over every deal. Running it twice makes nothing new.
+    """
     moment = now or timezone.now()
     deals = Deal.objects.filter(stage__is_won=False, stage__is_lost=False, last_activity_at__isnull=False)
     if user_id is not None:
         deals = deals.filter(owner_id=user_id)
+    organisation_ids = list(deals.values_list("stage__organisation_id", flat=True).distinct())
+    books = {org_id: _rule_book(org_id) for org_id in organisation_ids}
+    quiet = Q(pk__in=[])
+    for org_id in organisation_ids:
+        for stage_id, days in selectors.idle_days_by_stage(organisation_id=org_id).items():
+            quiet |= Q(stage_id=stage_id, last_activity_at__lte=moment - dt.timedelta(days=days))
+    muted = defaultdict(set, selectors.muted_rule_ids_by_user(user_ids=[user_id] if user_id else None, now=moment))
     made = 0
-    for deal in deals.select_related("stage", "account").iterator(chunk_size=500):
-        draft = rules.idle_deal(_facts(deal), moment)
-        if draft is not None:
-            suggestion_create(user_id=deal.owner_id, draft=draft, at=moment)
-            made += 1
+    for deal in deals.filter(quiet).select_related("stage", "account").iterator(chunk_size=500):
+        rule = books[deal.stage.organisation_id].for_stage(RuleKind.IDLE_DEAL, deal.stage_id)
+        draft = rules.idle_deal(_facts(deal), moment, rule)
+        if draft is None or draft.rule_id in muted[deal.owner_id]:
+            continue
+        _suggestion, created = _suggestion_get_or_create(user_id=deal.owner_id, draft=draft, at=moment)
+        made += int(created)
     return made
 
 
@@ -105,6 +205,6 @@ def suggestion_decide(*, suggestion: Suggestion, accept: bool, at: dt.datetime |
         occurred_at=moment,
         source=EventSource.APP,
         idempotency_key=f"suggestion-decision:{locked.pk}",
-        metadata={"rule": locked.rule},
+        metadata={"rule": locked.rule, "rule_id": locked.source_rule_id},
     )
     return locked

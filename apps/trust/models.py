@@ -19,6 +19,9 @@ class AccessRecord(models.Model):
         ordering = ["-viewed_at"]
         indexes = [models.Index(fields=["subject", "viewed_at"], name="access_subject_time")]
 
+    def __str__(self) -> str:
+        return f"{self.viewer_id} looked at {self.subject_id}'s {self.what} at {self.viewed_at:%Y-%m-%d %H:%M}"
+
 
 class DataUseStatement(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="data_use_statements")

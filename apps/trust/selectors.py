@@ -1,8 +1,73 @@
+"""Reading what the trust pages show: looks at a person's data, and everything stored about them."""
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from apps.trust.models import AccessRecord
+from apps.activities.models import Activity, Deal
+from apps.givegets.models import Delivery
+from apps.pulse.models import PulseResponse
+from apps.quickwins.models import QuickWinResult
+from apps.roles.models import Membership, TeamMember
+from apps.scoring.models import ScoreSnapshot
+from apps.suggestions.models import Suggestion
+from apps.trust.models import AccessRecord, DataUseStatement
+from apps.usage.models import UsageEvent
+
+User = get_user_model()
 
 
 def who_looked_at(*, subject_id: int, limit: int = 20) -> QuerySet[AccessRecord]:
     """Return the latest looks at this person's data, newest first."""
     return AccessRecord.objects.filter(subject_id=subject_id).select_related("viewer")[:limit]
+
+
+def charter(*, organisation_id: int) -> QuerySet[DataUseStatement]:
+    """Return the organisation's data-use statements in their display order."""
+    return DataUseStatement.objects.filter(organisation_id=organisation_id).order_by("order", "category")
+
+
+# (table name, queryset builder for one person, fields) – one entry per kind of personal data.
+# Related names are spelled out so the export reads without looking up ids elsewhere.
+EXPORT_TABLES: list[tuple[str, Any, list[str]]] = [
+    ("profile", lambda uid: User.objects.filter(pk=uid),
+     ["id", "username", "first_name", "last_name", "email", "date_joined", "last_login"]),
+    ("membership", lambda uid: Membership.objects.filter(user_id=uid),
+     ["organisation__name", "role__name", "role__kind", "go_live_on"]),
+    ("teams", lambda uid: TeamMember.objects.filter(user_id=uid).order_by("team__name"),
+     ["team__name", "is_manager", "is_ambassador"]),
+    ("activities", lambda uid: Activity.objects.filter(owner_id=uid).order_by("occurred_at", "pk"),
+     ["id", "type", "account__name", "deal__name", "summary", "occurred_at", "entry_seconds", "created_at"]),
+    ("deals", lambda uid: Deal.objects.filter(owner_id=uid).order_by("engaged_on", "pk"),
+     ["id", "name", "account__name", "amount", "stage__name", "stage_entered_at", "engaged_on", "closed_on",
+      "last_activity_at"]),
+    ("usage_events", lambda uid: UsageEvent.objects.filter(user_id=uid).order_by("occurred_at", "pk"),
+     ["id", "kind", "occurred_at", "duration_seconds", "source", "metadata", "recorded_at"]),
+    ("deliveries", lambda uid: Delivery.objects.filter(user_id=uid).order_by("delivered_at", "pk"),
+     ["id", "kind", "value_minutes", "delivered_at", "consumed_at", "metadata"]),
+    ("suggestions", lambda uid: Suggestion.objects.filter(user_id=uid).order_by("created_at", "pk"),
+     ["id", "rule", "text", "reason", "created_at", "status", "decided_at"]),
+    ("pulse_responses", lambda uid: PulseResponse.objects.filter(user_id=uid).order_by("answered_at", "pk"),
+     ["id", "answered_at", "perceived_usefulness", "perceived_ease_of_use", "answers"]),
+    ("score_snapshots", lambda uid: ScoreSnapshot.objects.filter(user_id=uid).order_by("period_start"),
+     ["period_start", "give_minutes", "get_minutes", "rolling_give_minutes", "rolling_get_minutes",
+      "net_minutes", "nb_index", "score", "pulse_usefulness", "pulse_ease_of_use", "status", "components",
+      "is_closed", "computed_at"]),
+    ("quick_win_results", lambda uid: QuickWinResult.objects.filter(user_id=uid).order_by("due_on", "pk"),
+     ["milestone__name", "go_live_on", "due_on", "achieved_at", "status"]),
+    ("access_records", lambda uid: AccessRecord.objects.filter(subject_id=uid).order_by("viewed_at", "pk"),
+     ["viewed_at", "viewer__username", "viewer__first_name", "viewer__last_name", "what"]),
+]
+
+
+def personal_data(*, user_id: int) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
+    """Return everything stored about this one person: per table, its columns and rows.
+
+    Every query is filtered on the person's own id; nothing about anyone else is read,
+    except the names of the people who looked at their data.
+    """
+    return {
+        name: (fields, list(build(user_id).values(*fields)))
+        for name, build, fields in EXPORT_TABLES
+    }

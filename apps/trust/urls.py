@@ -6,4 +6,8 @@ app_name = "trust"
 
 urlpatterns = [
     path("charter/", views.charter, name="charter"),
+    path("charter/edit/", views.charter_edit, name="charter_edit"),
+    path("my-data/", views.my_data, name="my_data"),
+    path("my-data/export.json", views.my_data_json, name="my_data_json"),
+    path("my-data/export.zip", views.my_data_csv, name="my_data_csv"),
 ]

@@ -1,3 +1,7 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from apps.usage.api import EventIngestApi
+
+urlpatterns = [
+    path("events/", EventIngestApi.as_view(), name="api-events"),
+]

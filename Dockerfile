@@ -1,0 +1,12 @@
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+COPY . .
+RUN DEBUG=false SECRET_KEY=build-only python manage.py collectstatic --no-input
+RUN useradd --create-home app && mkdir -p /app/media && chown -R app /app/media
+USER app
+EXPOSE 8000
+CMD ["gunicorn", "crm_adoption.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]

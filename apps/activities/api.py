@@ -1,0 +1,60 @@
+"""Logging activities through the API (same service, same idempotency, same suggestions)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.activities import selectors, services
+from apps.activities.models import ActivityType
+from apps.usage.kinds import EventSource
+from apps.suggestions.services import suggestions_after_activity
+
+
+class ActivityInputSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=ActivityType.choices)
+    account_id = serializers.IntegerField()
+    deal_id = serializers.IntegerField(required=False, allow_null=True)
+    summary = serializers.CharField(max_length=500)
+    occurred_at = serializers.DateTimeField(required=False)
+    idempotency_key = serializers.CharField(max_length=200)
+
+
+class SuggestionOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    reason = serializers.CharField()
+    status = serializers.CharField()
+
+
+class ActivityOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    created = serializers.BooleanField()
+    suggestions = SuggestionOutputSerializer(many=True)
+
+
+class ActivityLogApi(APIView):
+    """Log an activity on an account (and optionally one of your open deals)."""
+
+    @extend_schema(request=ActivityInputSerializer, responses={201: ActivityOutputSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = ActivityInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        account = selectors.accounts_for(request.user).filter(pk=data["account_id"]).first()
+        if account is None:
+            raise serializers.ValidationError({"account_id": ["No such account in your organisation."]})
+        deal = None
+        if data.get("deal_id"):
+            deal = selectors.open_deals_for(request.user).filter(pk=data["deal_id"]).first()
+            if deal is None:
+                raise serializers.ValidationError({"deal_id": ["That deal is not one of your open deals."]})
+        activity, created = services.activity_log(
+            owner_id=request.user.pk, type=data["type"], account=account, deal=deal, summary=data["summary"],
+            occurred_at=data.get("occurred_at"), source=EventSource.API,
+            idempotency_key=f"api:{request.user.pk}:{data['idempotency_key']}",
+        )
+        suggestions = suggestions_after_activity(activity=activity)
+        body = ActivityOutputSerializer({"id": activity.pk, "created": created, "suggestions": suggestions}).data
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

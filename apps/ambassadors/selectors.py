@@ -1,0 +1,119 @@
+"""Reads for ambassadors and kudos: who they are, their teams' adoption, kudos received."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from apps.ambassadors.models import KUDOS_PER_DAY, Kudos
+from apps.ambassadors.rules import AdoptionShare, kudos_left_today, pooled_share
+from apps.core.periods import week_start
+from apps.roles.models import Team, TeamMember
+from apps.roles.policies import AnyUser, organisation_users
+from apps.scoring.models import ScoreSnapshot
+
+User = get_user_model()
+
+
+@dataclass(frozen=True)
+class TeamPerson:
+    user: Any
+    go_live_on: dt.date | None
+
+    @property
+    def pk(self) -> int:
+        return int(self.user.pk)
+
+    @property
+    def name(self) -> str:
+        return str(self.user.get_full_name() or self.user.get_username())
+
+
+@dataclass
+class TeamAmbassadors:
+    team: Team
+    ambassadors: list[TeamPerson] = field(default_factory=list)
+    candidates: list[TeamPerson] = field(default_factory=list)  # members who could be nominated
+    adoption: AdoptionShare | None = None
+
+
+def team_adoption(*, organisation_id: int, today: dt.date | None = None) -> dict[int, AdoptionShare]:
+    """Return each team's share of net beneficiaries this week, non-manager members, in one query."""
+    monday = week_start(today or timezone.localdate())
+    rows = (
+        ScoreSnapshot.objects.filter(
+            period_start=monday,
+            user__team_memberships__team__organisation_id=organisation_id,
+            user__team_memberships__is_manager=False,
+        )
+        .values("user__team_memberships__team_id", "user__team_memberships__team__name")
+        .annotate(scored=Count("pk"), net_beneficiaries=Count("pk", filter=Q(net_minutes__gt=0)))
+    )
+    return {
+        row["user__team_memberships__team_id"]: AdoptionShare(
+            label=row["user__team_memberships__team__name"], scored=row["scored"],
+            net_beneficiaries=row["net_beneficiaries"],
+        )
+        for row in rows
+    }
+
+
+def ambassadors_overview(*, organisation_id: int, today: dt.date | None = None) -> list[TeamAmbassadors]:
+    """Return every team of the organisation with its ambassadors, candidates and adoption."""
+    teams = list(Team.objects.filter(organisation_id=organisation_id).order_by("name"))
+    by_team = {team.pk: TeamAmbassadors(team=team) for team in teams}
+    adoption = team_adoption(organisation_id=organisation_id, today=today)
+    members = (
+        TeamMember.objects.filter(team__organisation_id=organisation_id, is_manager=False)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "user__username")
+    )
+    go_live = dict(
+        User.objects.filter(memberships__organisation_id=organisation_id).values_list("pk", "memberships__go_live_on")
+    )
+    for member in members:
+        row = by_team[member.team_id]
+        person = TeamPerson(user=member.user, go_live_on=go_live.get(member.user_id))
+        (row.ambassadors if member.is_ambassador else row.candidates).append(person)
+    for team in teams:
+        by_team[team.pk].adoption = adoption.get(
+            team.pk, AdoptionShare(label=team.name, scored=0, net_beneficiaries=0)
+        )
+    return [by_team[team.pk] for team in teams]
+
+
+def comparison(rows: list[TeamAmbassadors], *, without_label: str) -> tuple[list[AdoptionShare], AdoptionShare]:
+    """Return the adoption of each team with an ambassador, and of all teams without one together."""
+    with_ambassador = [row.adoption for row in rows if row.ambassadors and row.adoption is not None]
+    without = [row.adoption for row in rows if not row.ambassadors and row.adoption is not None]
+    return with_ambassador, pooled_share(without_label, without)
+
+
+def colleagues(user: AnyUser) -> QuerySet:
+    """Return the people in the user's organisation they may give kudos to (not themself)."""
+    return organisation_users(user).exclude(pk=user.pk).order_by("first_name", "last_name", "username")
+
+
+def kudos_received(*, user_id: int) -> QuerySet[Kudos]:
+    return Kudos.objects.filter(receiver_id=user_id).select_related("giver", "delivery").order_by("-created_at")
+
+
+def kudos_given(*, user_id: int, limit: int = 10) -> list[Kudos]:
+    return list(Kudos.objects.filter(giver_id=user_id).select_related("receiver").order_by("-created_at")[:limit])
+
+
+def kudos_left(*, user_id: int, now: dt.datetime | None = None) -> int:
+    """Return how many kudos the person may still give today."""
+    now = now or timezone.now()
+    day_start = dt.datetime.combine(timezone.localtime(now).date(), dt.time.min, tzinfo=timezone.get_current_timezone())
+    given = Kudos.objects.filter(giver_id=user_id, created_at__gte=day_start,
+                                 created_at__lt=day_start + dt.timedelta(days=1)).count()
+    return kudos_left_today(given_today=given, per_day=KUDOS_PER_DAY)
+
+
+def unread_kudos_count(*, user_id: int) -> int:
+    return Kudos.objects.filter(receiver_id=user_id, delivery__consumed_at__isnull=True).count()
+

@@ -1,0 +1,170 @@
+"""Campaign pages: marketers keep campaigns and attribute deals; reports close the loop to revenue."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.activities.forms import entry_seconds_from
+from apps.campaigns import selectors, services
+from apps.campaigns.figures import CampaignFigures
+from apps.campaigns.forms import AttributionForm, CampaignForm
+from apps.campaigns.models import Campaign
+from apps.core.charts import Point, bar_chart
+from apps.roles.decorators import member_required
+from apps.roles.models import Membership, RoleKind
+from apps.roles.policies import AnyUser, is_manager, membership_of, role_kind_of
+
+# Reports are aggregates over deals, never one person's data: those who plan and coach may read them.
+REPORT_READER_ROLES = {RoleKind.MARKETER, RoleKind.MANAGER, RoleKind.PROJECT_LEAD}
+
+
+def _marketer_membership(user: AnyUser) -> Membership:
+    """Return the membership of a marketer (who keeps campaigns); 403 for everyone else."""
+    membership = membership_of(user)
+    if membership is None or role_kind_of(user) != RoleKind.MARKETER:
+        raise PermissionDenied
+    return membership
+
+
+def _report_reader_membership(user: AnyUser) -> Membership:
+    """Return the membership of someone who may read campaign reports; 403 otherwise."""
+    membership = membership_of(user)
+    if membership is None or not (role_kind_of(user) in REPORT_READER_ROLES or is_manager(user)):
+        raise PermissionDenied
+    return membership
+
+
+def _campaign_in(membership: Membership, campaign_id: int) -> Campaign:
+    return get_object_or_404(Campaign, pk=campaign_id, organisation_id=membership.organisation_id)
+
+
+@member_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    membership = _marketer_membership(request.user)
+    campaigns = selectors.campaigns_for(organisation_id=membership.organisation_id).annotate(deal_count=Count("deals"))
+    return render(request, "campaigns/list.html", {"campaigns": campaigns})
+
+
+@member_required
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    membership = _marketer_membership(request.user)
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        token = data["form_token"]
+        try:
+            campaign, _created = services.campaign_create(
+                organisation_id=membership.organisation_id,
+                owner_id=membership.user_id,
+                name=data["name"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                budget=data["budget"],
+                entry_seconds=entry_seconds_from(data["shown_at"], timezone.now()),
+                idempotency_key=f"campaign-form:{token}" if token else None,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Campaign “%(name)s” created. Now attribute its deals.") % {"name": campaign.name}
+            )
+            return redirect("campaigns:attribute", campaign_id=campaign.pk)
+    return render(request, "campaigns/form.html", {"form": form, "campaign": None})
+
+
+@member_required
+def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    membership = _marketer_membership(request.user)
+    campaign = _campaign_in(membership, campaign_id)
+    initial = {"name": campaign.name, "starts_on": campaign.starts_on, "ends_on": campaign.ends_on,
+               "budget": campaign.budget}
+    form = CampaignForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.campaign_update(
+                campaign=campaign, name=data["name"], starts_on=data["starts_on"], ends_on=data["ends_on"],
+                budget=data["budget"],
+            )
+        except ValidationError as error:
+            campaign.refresh_from_db()
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Campaign “%(name)s” saved.") % {"name": campaign.name})
+            return redirect("campaigns:list")
+    return render(request, "campaigns/form.html", {"form": form, "campaign": campaign})
+
+
+@member_required
+def campaign_attribute(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    membership = _marketer_membership(request.user)
+    campaign = _campaign_in(membership, campaign_id)
+    query = request.GET.get("q", "")[:100]
+    if request.method == "POST":
+        form = AttributionForm(request.POST, organisation_id=membership.organisation_id)
+        if form.is_valid():
+            change = services.campaign_set_deals(
+                campaign=campaign,
+                listed_ids=[d.pk for d in form.cleaned_data["listed"]],
+                chosen_ids=[d.pk for d in form.cleaned_data["deals"]],
+                actor_id=membership.user_id,
+            )
+            messages.success(request, _("%(added)d deals attributed, %(removed)d removed.") % {
+                "added": change.attributed, "removed": change.detached})
+            return redirect("campaigns:report", campaign_id=campaign.pk)
+        query = request.POST.get("q", "")[:100]
+        chosen = {int(v) for v in request.POST.getlist("deals") if v.isdigit()}
+    else:
+        form = AttributionForm(organisation_id=membership.organisation_id)
+        chosen = None
+    deals = list(selectors.attributable_deals(organisation_id=membership.organisation_id, query=query)
+                 [: selectors.ATTRIBUTION_LIST_LIMIT])
+    if chosen is None:
+        chosen = {d.pk for d in deals if d.campaign_id == campaign.pk}
+    return render(request, "campaigns/attribute.html", {
+        "campaign": campaign, "form": form, "deals": deals, "chosen": chosen, "query": query,
+        "limit": selectors.ATTRIBUTION_LIST_LIMIT,
+    })
+
+
+def _pipeline_chart(figures: CampaignFigures, title: str) -> Any:
+    return bar_chart([Point(label=s.name, value=s.amount) for s in figures.pipeline], title=title)
+
+
+@member_required
+def campaign_report(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """Show one campaign's closed loop; opening it is the marketer's weekly campaign-report get."""
+    membership = _report_reader_membership(request.user)
+    campaign = _campaign_in(membership, campaign_id)
+    figures = selectors.campaign_report(campaign=campaign)
+    services.campaign_report_deliver(user_id=membership.user_id)
+    return render(request, "campaigns/report.html", {
+        "campaign": campaign,
+        "figures": figures,
+        "chart": _pipeline_chart(figures, _("Open pipeline by stage: %(name)s") % {"name": campaign.name}),
+        "is_marketer": role_kind_of(request.user) == RoleKind.MARKETER,
+    })
+
+
+@member_required
+def campaigns_overview(request: HttpRequest) -> HttpResponse:
+    membership = _report_reader_membership(request.user)
+    overview = selectors.campaigns_overview(organisation_id=membership.organisation_id)
+    services.campaign_report_deliver(user_id=membership.user_id)
+    revenue_chart = bar_chart(
+        [Point(label=c.name, value=f.won_revenue) for c, f in overview.campaigns],
+        title=_("Won revenue by campaign"),
+    )
+    return render(request, "campaigns/overview.html", {
+        "overview": overview,
+        "revenue_chart": revenue_chart,
+        "pipeline_chart": _pipeline_chart(overview.total, _("Open pipeline by stage, all campaigns")),
+        "is_marketer": role_kind_of(request.user) == RoleKind.MARKETER,
+    })

@@ -1,0 +1,65 @@
+"""Coaching pages for managers: where each rep's deals stall and who loses time, per team."""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from apps.coaching import selectors
+from apps.coaching.diagnostics import MIN_CLOSED_DEALS, MIN_STAGE_EXITS, MIN_WON_DEALS
+from apps.core.charts import Point, bar_chart
+from apps.roles.decorators import manager_required
+from apps.roles.models import Team
+from apps.roles.policies import can_view_team, get_person_or_404, managed_team_ids
+from apps.trust.services import WHAT_COACHING_PAGE, access_record
+
+
+def _managed_team_or_404(request: HttpRequest, team_id: int | None) -> tuple[Team, list[Team]]:
+    """Return the team asked for (or the first one managed) and all managed teams; 404 for others."""
+    team_ids = managed_team_ids(request.user)
+    chosen = team_ids[0] if team_id is None else team_id
+    if not can_view_team(request.user, chosen):
+        raise Http404
+    return get_object_or_404(Team, pk=chosen), list(Team.objects.filter(pk__in=team_ids))
+
+
+def _minimums() -> dict[str, int]:
+    return {"min_stage_exits": MIN_STAGE_EXITS, "min_closed": MIN_CLOSED_DEALS, "min_won": MIN_WON_DEALS}
+
+
+@manager_required
+def team(request: HttpRequest, team_id: int | None = None) -> HttpResponse:
+    """Show a managed team's stage conversion, days in stage, outcomes and net losers per rep."""
+    team_obj, teams = _managed_team_or_404(request, team_id)
+    coaching = selectors.team_coaching(team=team_obj)
+    return render(request, "coaching/team.html", {"coaching": coaching, "teams": teams, **_minimums()})
+
+
+@manager_required
+def rep(request: HttpRequest, team_id: int, user_id: int) -> HttpResponse:
+    """Show one rep's coaching figures against the team; the look is recorded for the rep to see."""
+    team_obj, _teams = _managed_team_or_404(request, team_id)
+    subject: Any = get_person_or_404(request.user, user_id)
+    coaching = selectors.team_coaching(team=team_obj)
+    row = coaching.rep(subject.pk)
+    if row is None:  # not coached in this team (another team, or the manager themself)
+        raise Http404
+    access_record(viewer_id=int(request.user.pk or 0), subject_id=subject.pk, what=WHAT_COACHING_PAGE)
+    name = subject.get_full_name() or subject.get_username()
+    bars: list[Point] = []
+    for stage in coaching.stages:
+        comparison = row.stages[stage.pk]
+        # Only stages with enough finished deals are drawn, so one slow deal is not over-read.
+        if comparison.rep.enough_for_days:
+            bars.append(Point(f"{stage.name} – {name}", round(comparison.rep.avg_days or 0, 1)))
+            bars.append(Point(f"{stage.name} – {_('team')}", round(comparison.team.avg_days or 0, 1)))
+    chart = (
+        bar_chart(bars, title=_("Average days in stage: %(name)s and the team") % {"name": name}, unit=" d")
+        if bars else None
+    )
+    return render(
+        request,
+        "coaching/rep.html",
+        {"coaching": coaching, "row": row, "subject": subject, "chart": chart, **_minimums()},
+    )

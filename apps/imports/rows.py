@@ -1,0 +1,343 @@
+"""What an imported row means: the fields of each kind, cleaning, matching and keys. No database.
+
+The import service fetches the lookups (accounts, stages, people, deals) once and hands them in,
+so every rule about a single row is a pure function tested without the database.
+"""
+
+import datetime as dt
+import hashlib
+import itertools
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.activities.models import ActivityType
+from apps.imports.models import ImportKind
+from apps.imports.parsing import Cell, CellError, cell_text, is_blank, parse_amount, parse_date, parse_time
+
+MAX_NAME_LENGTH = 200
+MAX_SUMMARY_LENGTH = 500
+# A date without a time of day becomes noon local time: inside the same day and week whatever
+# the reader's time zone, and clearly not a measured moment.
+DEFAULT_TIME_OF_DAY = dt.time(12, 0)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: Promise
+    required: bool
+    synonyms: tuple[str, ...]
+    lead_only: bool = False
+
+
+OWNER_SYNONYMS = ("owner", "ejer", "sælger", "saelger", "ansvarlig", "salesperson", "sales rep", "rep", "user",
+                  "bruger", "brugernavn", "username", "e-mail", "email", "medarbejder")
+ACCOUNT_SYNONYMS = ("account", "account name", "kunde", "kundenavn", "firma", "firmanavn", "company", "customer",
+                    "virksomhed", "client", "klient", "organisation", "organization")
+
+ACTIVITY_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("date", gettext_lazy("Date"), True,
+              ("date", "dato", "day", "dag", "when", "hvornår", "activity date", "aktivitetsdato", "mødedato",
+               "meeting date", "occurred", "occurred at", "tidspunkt")),
+    FieldSpec("time", gettext_lazy("Time of day"), False, ("time", "tid", "klokkeslæt", "kl", "start time")),
+    FieldSpec("type", gettext_lazy("Type (call, meeting, e-mail, note)"), True,
+              ("type", "activity type", "aktivitetstype", "aktivitet", "activity", "kind", "art")),
+    FieldSpec("account", gettext_lazy("Account"), True, ACCOUNT_SYNONYMS),
+    FieldSpec("deal", gettext_lazy("Deal"), False, ("deal", "aftale", "opportunity", "salgsmulighed", "deal name")),
+    FieldSpec("summary", gettext_lazy("Note or summary"), False,
+              ("note", "notes", "noter", "notat", "resumé", "resume", "summary", "comment", "comments", "kommentar",
+               "beskrivelse", "description", "outcome", "resultat", "next step", "næste skridt", "emne", "subject")),
+    FieldSpec("owner", gettext_lazy("Owner (username or e-mail)"), False, OWNER_SYNONYMS, lead_only=True),
+)
+DEAL_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("name", gettext_lazy("Deal name"), True,
+              ("deal", "deal name", "aftale", "aftalenavn", "opportunity", "salgsmulighed", "name", "navn", "title",
+               "titel")),
+    FieldSpec("account", gettext_lazy("Account"), True, ACCOUNT_SYNONYMS),
+    FieldSpec("stage", gettext_lazy("Stage"), True,
+              ("stage", "fase", "salgsfase", "trin", "pipeline stage", "status")),
+    FieldSpec("engaged_on", gettext_lazy("Engaged on"), True,
+              ("engaged", "engaged on", "engage date", "start", "startdato", "start date", "created", "oprettet",
+               "first contact", "første kontakt", "date", "dato")),
+    FieldSpec("closed_on", gettext_lazy("Closed on"), False,
+              ("closed", "closed on", "close date", "lukket", "lukkedato", "afsluttet", "slutdato", "end date",
+               "won date", "vundet")),
+    FieldSpec("amount", gettext_lazy("Amount"), False,
+              ("amount", "beløb", "belob", "value", "værdi", "kr", "dkk", "pris", "price", "omsætning", "revenue")),
+    FieldSpec("owner", gettext_lazy("Owner (username or e-mail)"), False, OWNER_SYNONYMS, lead_only=True),
+)
+
+ACTIVITY_TYPE_WORDS: dict[str, str] = {
+    **dict.fromkeys(("call", "phone", "phone call", "opkald", "telefon", "telefonopkald", "tlf", "ring", "ringet"),
+                    ActivityType.CALL),
+    **dict.fromkeys(("meeting", "møde", "mode", "moede", "besøg", "besog", "visit", "teams", "videomøde"),
+                    ActivityType.MEETING),
+    **dict.fromkeys(("email", "e-mail", "mail", "e mail"), ActivityType.EMAIL),
+    **dict.fromkeys(("note", "notat", "noter", "andet", "other"), ActivityType.NOTE),
+}
+
+
+def fields_for(kind: str, *, lead: bool) -> tuple[FieldSpec, ...]:
+    """Return the fields a person may map for this kind of file (owner only for project leads)."""
+    specs = ACTIVITY_FIELDS if kind == ImportKind.ACTIVITIES else DEAL_FIELDS
+    return tuple(spec for spec in specs if lead or not spec.lead_only)
+
+
+def synonyms_for(kind: str, *, lead: bool) -> dict[str, tuple[str, ...]]:
+    return {spec.name: spec.synonyms for spec in fields_for(kind, lead=lead)}
+
+
+def mapping_problems(kind: str, mapping: Mapping[str, int], *, lead: bool, column_count: int) -> list[str]:
+    """Return what is wrong with a field → column mapping (required fields missing, unknown fields)."""
+    specs = {spec.name: spec for spec in fields_for(kind, lead=lead)}
+    problems = [
+        _("Choose the column that holds “%(field)s”.") % {"field": spec.label}
+        for spec in specs.values() if spec.required and spec.name not in mapping
+    ]
+    problems += [_("“%(field)s” cannot be imported here.") % {"field": name} for name in mapping if name not in specs]
+    problems += [
+        _("Column %(n)s does not exist.") % {"n": i + 1} for i in mapping.values() if not 0 <= i < column_count
+    ]
+    return problems
+
+
+# --- Cleaning one row ----------------------------------------------------------------------
+
+@dataclass
+class CleanRow:
+    row_number: int
+    cells: list[Cell]
+    values: dict[str, Any] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def _cell(cells: Sequence[Cell], mapping: Mapping[str, int], name: str) -> Cell:
+    index = mapping.get(name)
+    if index is None or index >= len(cells):
+        return None
+    return cells[index]
+
+
+def _text(row: CleanRow, mapping: Mapping[str, int], name: str, label: Promise, *, required: bool,
+          max_length: int = MAX_NAME_LENGTH) -> str | None:
+    value = _cell(row.cells, mapping, name)
+    if is_blank(value):
+        if required:
+            row.problems.append(_("“%(field)s” is empty.") % {"field": label})
+        return None
+    text = " ".join(cell_text(value).split())
+    if len(text) > max_length:
+        row.problems.append(
+            _("“%(field)s” is longer than %(max)s characters.") % {"field": label, "max": max_length}
+        )
+        return None
+    return text
+
+
+def _date(row: CleanRow, mapping: Mapping[str, int], name: str, label: Promise, *, required: bool,
+          day_first: bool, today: dt.date) -> dt.date | dt.datetime | None:
+    value = _cell(row.cells, mapping, name)
+    if is_blank(value):
+        if required:
+            row.problems.append(_("“%(field)s” is empty.") % {"field": label})
+        return None
+    try:
+        parsed = parse_date(value, day_first=day_first)
+    except CellError as error:
+        row.problems.append(f"{label}: {error}")
+        return None
+    day = parsed.date() if isinstance(parsed, dt.datetime) else parsed
+    if day > today:
+        row.problems.append(_("%(field)s %(date)s is in the future.") % {"field": label, "date": day.isoformat()})
+        return None
+    return parsed
+
+
+def clean_row(kind: str, row_number: int, cells: list[Cell], mapping: Mapping[str, int], *,
+              day_first: bool, today: dt.date) -> CleanRow:
+    """Read one row's cells into typed values, collecting every problem rather than the first."""
+    row = CleanRow(row_number, cells)
+    fields = {spec.name: spec for spec in (ACTIVITY_FIELDS if kind == ImportKind.ACTIVITIES else DEAL_FIELDS)}
+    values = row.values
+    values["owner"] = _text(row, mapping, "owner", fields["owner"].label, required=False)
+    values["account"] = _text(row, mapping, "account", fields["account"].label, required=True)
+    if kind == ImportKind.ACTIVITIES:
+        occurred = _date(row, mapping, "date", fields["date"].label, required=True, day_first=day_first, today=today)
+        time_cell = _cell(cells, mapping, "time")
+        if occurred is not None and not isinstance(occurred, dt.datetime):
+            time_of_day = DEFAULT_TIME_OF_DAY
+            if not is_blank(time_cell):
+                try:
+                    time_of_day = parse_time(time_cell)
+                except CellError as error:
+                    row.problems.append(f"{fields['time'].label}: {error}")
+            occurred = dt.datetime.combine(occurred, time_of_day)
+        values["occurred_at"] = occurred
+        type_cell = _text(row, mapping, "type", fields["type"].label, required=True)
+        values["type"] = ACTIVITY_TYPE_WORDS.get(type_cell.lower()) if type_cell else None
+        if type_cell and values["type"] is None:
+            row.problems.append(
+                _("Unknown type “%(value)s”: use call, meeting, e-mail or note.") % {"value": type_cell}
+            )
+        values["deal"] = _text(row, mapping, "deal", fields["deal"].label, required=False)
+        values["summary"] = _text(row, mapping, "summary", fields["summary"].label, required=False,
+                                  max_length=MAX_SUMMARY_LENGTH)
+    else:
+        values["name"] = _text(row, mapping, "name", fields["name"].label, required=True)
+        values["stage"] = _text(row, mapping, "stage", fields["stage"].label, required=True)
+        engaged = _date(row, mapping, "engaged_on", fields["engaged_on"].label, required=True,
+                        day_first=day_first, today=today)
+        closed = _date(row, mapping, "closed_on", fields["closed_on"].label, required=False,
+                       day_first=day_first, today=today)
+        values["engaged_on"] = engaged.date() if isinstance(engaged, dt.datetime) else engaged
+        values["closed_on"] = closed.date() if isinstance(closed, dt.datetime) else closed
+        if values["engaged_on"] and values["closed_on"] and values["closed_on"] < values["engaged_on"]:
+            row.problems.append(_("The close date is before the engage date."))
+        amount_cell = _cell(cells, mapping, "amount")
+        values["amount"] = Decimal(0)
+        if not is_blank(amount_cell):
+            try:
+                values["amount"] = parse_amount(amount_cell)
+            except CellError as error:
+                row.problems.append(f"{fields['amount'].label}: {error}")
+            else:
+                if values["amount"] < 0 or values["amount"] >= Decimal("1e12"):
+                    row.problems.append(_("The amount must be between 0 and 999,999,999,999."))
+    return row
+
+
+# --- Matching against the organisation -----------------------------------------------------
+
+@dataclass(frozen=True)
+class StageInfo:
+    pk: int
+    name: str
+    order: int
+    is_closed: bool
+
+
+@dataclass
+class Lookups:
+    """What a row's names are matched against, keyed by lower-case name."""
+
+    uploader_id: int
+    create_unknown_accounts: bool
+    accounts: dict[str, int]
+    stages: list[StageInfo]
+    people: dict[str, int]  # lower-case username and e-mail → user id
+    deals: dict[tuple[int, str], int]  # (account id, lower-case deal name) → deal id
+
+    def stage_named(self, name: str) -> StageInfo | None:
+        lowered = name.lower()
+        return next((s for s in self.stages if s.name.lower() == lowered), None)
+
+
+def resolve_row(kind: str, row: CleanRow, lookups: Lookups) -> None:
+    """Match the row's owner, account, deal and stage; add a problem for each that is unknown."""
+    values = row.values
+    owner_name = values.get("owner")
+    values["owner_id"] = lookups.uploader_id
+    if owner_name:
+        owner_id = lookups.people.get(owner_name.lower())
+        if owner_id is None:
+            row.problems.append(_("Unknown person “%(value)s”: use their username or e-mail.") % {"value": owner_name})
+        else:
+            values["owner_id"] = owner_id
+    account = values.get("account")
+    values["account_id"] = lookups.accounts.get(account.lower()) if account else None
+    if account and values["account_id"] is None and not lookups.create_unknown_accounts:
+        row.problems.append(
+            _("Unknown account “%(value)s” (you chose not to create new accounts).") % {"value": account}
+        )
+    if kind == ImportKind.ACTIVITIES:
+        deal = values.get("deal")
+        values["deal_id"] = None
+        if deal:
+            account_id = values["account_id"]
+            values["deal_id"] = lookups.deals.get((account_id, deal.lower())) if account_id else None
+            if values["deal_id"] is None:
+                row.problems.append(
+                    _("No deal “%(deal)s” at account “%(account)s”.") % {"deal": deal, "account": account}
+                )
+        return
+    stage_name = values.get("stage")
+    stage = lookups.stage_named(stage_name) if stage_name else None
+    values["stage_id"] = stage.pk if stage else None
+    if stage_name and stage is None:
+        known = ", ".join(s.name for s in lookups.stages)
+        row.problems.append(_("Unknown stage “%(value)s” (known: %(known)s).") % {"value": stage_name, "known": known})
+    if stage is not None:
+        if stage.is_closed and values.get("engaged_on") and not values.get("closed_on"):
+            row.problems.append(_("A deal in stage “%(stage)s” needs a close date.") % {"stage": stage.name})
+        if not stage.is_closed and values.get("closed_on"):
+            row.problems.append(
+                _("The deal has a close date but “%(stage)s” is an open stage.") % {"stage": stage.name}
+            )
+
+
+def row_content_key(kind: str, values: Mapping[str, Any]) -> str:
+    """Return what makes a row the same row again: its meaning, not its position or the mapping.
+
+    Deals are the same deal when owner, account, name and engage date match, so a re-exported
+    spreadsheet where a deal moved on is not imported as a second deal.
+    """
+    if kind == ImportKind.ACTIVITIES:
+        parts: list[Any] = [kind, values["owner_id"], values["occurred_at"].isoformat(), values["type"],
+                            values["account"].lower(), (values.get("deal") or "").lower(), values.get("summary") or ""]
+    else:
+        parts = [kind, values["owner_id"], values["account"].lower(), values["name"].lower(),
+                 values["engaged_on"].isoformat()]
+    return json.dumps(parts, ensure_ascii=False)
+
+
+def idempotency_key(content: str, occurrence: int) -> str:
+    """Return the usage-event key of the n-th row with this content in a file.
+
+    Two identical rows in one file are two activities (two calls on one day); importing the same
+    file again, or a longer version of it, produces the same keys for the rows seen before.
+    """
+    digest = hashlib.sha256(f"{content}#{occurrence}".encode()).hexdigest()
+    return f"import:{digest}"
+
+
+# --- Deal history --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StageMove:
+    from_stage: StageInfo
+    to_stage: StageInfo
+    changed_at: dt.datetime
+    seconds_in_from_stage: int
+
+
+def stage_moves(stages: Sequence[StageInfo], current: StageInfo, *, engaged_at: dt.datetime,
+                closed_at: dt.datetime | None, now: dt.datetime) -> list[StageMove]:
+    """Return the estimated moves of a deal from the first stage to `current`.
+
+    A spreadsheet knows only when a deal was engaged and closed, so the time between is shared
+    evenly by the stages it passed through (the open stages before `current`, in order). An
+    open deal keeps one share in its current stage. The estimate lets imported deals count in
+    the manager's days-in-stage diagnostics without inventing precision per stage.
+    """
+    path = [s for s in sorted(stages, key=lambda s: s.order) if not s.is_closed and s.order < current.order]
+    path.append(current)
+    if len(path) < 2:
+        return []
+    end = closed_at if closed_at is not None else now
+    span = max(dt.timedelta(0), end - engaged_at)
+    shares = len(path) - 1 if closed_at is not None else len(path)
+    step = span / shares
+    moves = []
+    moment = engaged_at
+    for previous, following in itertools.pairwise(path):
+        next_moment = moment + step
+        moves.append(StageMove(previous, following, next_moment, int(step.total_seconds())))
+        moment = next_moment
+    return moves

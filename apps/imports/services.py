@@ -1,0 +1,496 @@
+"""Importing personal spreadsheets: upload, map, preview (dry run), start, run in chunks.
+
+Every row becomes a usage event with an idempotency key derived from its meaning, so importing
+the same file twice (or a longer version of it) adds nothing twice. Each chunk of rows is
+written in its own transaction together with the job's counters: valid rows are never lost
+because another row was bad, and a crashed run resumes exactly where its last chunk ended.
+"""
+
+import datetime as dt
+import hashlib
+import itertools
+import logging
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import OperationalError, transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from apps.activities.models import Account, Activity, Deal, DealStageChange, Stage
+from apps.activities.services import EVENT_KIND_OF_TYPE
+from apps.imports.models import ImportJob, ImportKind, ImportRowError, ImportStatus
+from apps.imports.parsing import (
+    FileFormatError,
+    Shape,
+    SourceFile,
+    auto_mapping,
+    cell_text,
+    data_rows,
+    detect_date_order,
+    detect_shape,
+    open_source,
+)
+from apps.imports.rows import (
+    DEFAULT_TIME_OF_DAY,
+    CleanRow,
+    Lookups,
+    StageInfo,
+    clean_row,
+    fields_for,
+    idempotency_key,
+    mapping_problems,
+    resolve_row,
+    row_content_key,
+    stage_moves,
+    synonyms_for,
+)
+from apps.roles.policies import is_project_lead, membership_of, organisation_users
+from apps.usage.kinds import EventKind, EventSource
+from apps.usage.models import UsageEvent
+from apps.usage.services import EventInput, usage_events_record_many
+
+logger = logging.getLogger(__name__)
+
+ALLOWED_EXTENSIONS = ("csv", "xlsx")
+MAX_UPLOAD_BYTES: int = getattr(settings, "IMPORTS_MAX_UPLOAD_BYTES", 25 * 1024 * 1024)
+CHUNK_ROWS = 2000
+PREVIEW_SAMPLE_ROWS = 200
+PREVIEW_MAX_PROBLEMS = 500
+PREVIEW_MAX_NEW_ACCOUNTS = 50
+KEY_FIELD = "_key"
+DUPLICATE_IN_FILE_FIELD = "_duplicate_in_file"
+
+
+# --- Upload and mapping --------------------------------------------------------------------
+
+def _extension(name: str) -> str:
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def _source(job: ImportJob) -> SourceFile:
+    return SourceFile(Path(job.file.path), _extension(job.file.name), job.delimiter)
+
+
+@transaction.atomic
+def import_job_create(*, owner: AbstractBaseUser, uploaded: UploadedFile, kind: str) -> ImportJob:
+    """Store an uploaded .csv/.xlsx file, find its header row and guess the column mapping."""
+    membership = membership_of(owner)
+    if membership is None:
+        raise ValidationError(_("Only people with a role in an organisation can import."))
+    name = uploaded.name or ""
+    if _extension(name) not in ALLOWED_EXTENSIONS:
+        raise ValidationError({"file": _("Only .csv and .xlsx files can be imported.")})
+    if (uploaded.size or 0) > MAX_UPLOAD_BYTES:
+        raise ValidationError({"file": _("The file is %(size)s MB; the limit is %(limit)s MB.") % {
+            "size": round((uploaded.size or 0) / 1024 / 1024, 1), "limit": MAX_UPLOAD_BYTES // 1024 // 1024}})
+    if kind not in ImportKind.values:
+        raise ValidationError({"kind": _("Choose what the file holds.")})
+    digest = hashlib.sha256()
+    for block in uploaded.chunks():
+        digest.update(block)
+    job = ImportJob(owner_id=owner.pk, organisation_id=membership.organisation_id, original_name=name[:255],
+                    sha256=digest.hexdigest(), kind=kind)
+    uploaded.seek(0)
+    job.file.save(name, uploaded, save=False)
+    try:
+        source = open_source(Path(job.file.path), _extension(name))
+        shape = detect_shape(list(itertools.islice(source.rows(), 10)), synonyms_for(kind, lead=True))
+    except FileFormatError as error:
+        job.file.delete(save=False)
+        raise ValidationError({"file": str(error)}) from error
+    job.delimiter = source.delimiter
+    job.header_row = shape.header_index + 1
+    job.columns = shape.columns
+    job.mapping = auto_mapping(shape.columns, synonyms_for(kind, lead=is_project_lead(owner)))
+    job.full_clean()
+    job.save()
+    return job
+
+
+def column_samples(job: ImportJob, count: int = 3) -> list[list[str]]:
+    """Return the first few values of each column, to help a person recognise it."""
+    samples: list[list[str]] = [[] for _ in job.columns]
+    shape_rows = data_rows(_source(job).rows(), _shape(job))
+    for _number, cells in itertools.islice(shape_rows, count):
+        for index in range(len(job.columns)):
+            samples[index].append(cell_text(cells[index]) if index < len(cells) else "")
+    return samples
+
+
+def _shape(job: ImportJob) -> Shape:
+    return Shape(header_index=job.header_row - 1, columns=list(job.columns))
+
+
+def _ensure_editable(job: ImportJob) -> None:
+    if job.status not in (ImportStatus.UPLOADED, ImportStatus.MAPPED, ImportStatus.PREVIEWED):
+        raise ValidationError(_("This import has already started; upload the file again to change it."))
+
+
+@transaction.atomic
+def import_job_map(*, job: ImportJob, mapping: Mapping[str, int], create_unknown_accounts: bool) -> ImportJob:
+    """Save which column holds which field, and what to do with accounts the CRM does not know."""
+    _ensure_editable(job)
+    problems = mapping_problems(job.kind, mapping, lead=is_project_lead(job.owner), column_count=len(job.columns))
+    if problems:
+        raise ValidationError(problems)
+    job.mapping = dict(mapping)
+    job.create_unknown_accounts = create_unknown_accounts
+    job.status = ImportStatus.MAPPED
+    job.preview = {}
+    job.save(update_fields=["mapping", "create_unknown_accounts", "status", "preview"])
+    return job
+
+
+# --- Reading and planning rows (shared by the dry run and the import) ----------------------
+
+def _lookups(job: ImportJob) -> Lookups:
+    """Fetch, once per run, every name a row may refer to in the job's organisation."""
+    accounts: dict[str, int] = {}
+    for pk, name in Account.objects.filter(organisation_id=job.organisation_id).values_list("pk", "name"):
+        accounts.setdefault(name.lower(), pk)
+    stages = [
+        StageInfo(pk, name, order, is_won or is_lost)
+        for pk, name, order, is_won, is_lost in Stage.objects.filter(organisation_id=job.organisation_id)
+        .values_list("pk", "name", "order", "is_won", "is_lost")
+    ]
+    people: dict[str, int] = {}
+    if "owner" in job.mapping:
+        for pk, username, email in organisation_users(job.owner).values_list("pk", "username", "email"):
+            people[username.lower()] = pk
+            if email:
+                people.setdefault(email.lower(), pk)
+    deals: dict[tuple[int, str], int] = {}
+    if job.kind == ImportKind.ACTIVITIES and "deal" in job.mapping:
+        deal_rows = Deal.objects.filter(account__organisation_id=job.organisation_id).values_list(
+            "pk", "account_id", "name")
+        for pk, account_id, name in deal_rows:
+            deals.setdefault((account_id, name.lower()), pk)
+    return Lookups(uploader_id=job.owner_id, create_unknown_accounts=job.create_unknown_accounts,
+                   accounts=accounts, stages=stages, people=people, deals=deals)
+
+
+def _date_columns(job: ImportJob) -> list[int]:
+    names = ("date",) if job.kind == ImportKind.ACTIVITIES else ("engaged_on", "closed_on")
+    return [job.mapping[n] for n in names if n in job.mapping]
+
+
+def _detect_day_first(job: ImportJob) -> tuple[bool, dict[str, Any]]:
+    columns = _date_columns(job)
+    values = (
+        cells[i] for _n, cells in data_rows(_source(job).rows(), _shape(job)) for i in columns if i < len(cells)
+    )
+    order = detect_date_order(values)
+    return order.day_first, {
+        "day_first": order.day_first, "day_first_evidence": order.day_first_evidence,
+        "month_first_evidence": order.month_first_evidence, "ambiguous": order.ambiguous,
+    }
+
+
+def _planned_chunks(job: ImportJob, lookups: Lookups, today: dt.date) -> Iterator[list[CleanRow]]:
+    """Yield the file's rows in chunks, cleaned, matched and keyed.
+
+    Rows are read lazily, so a chunk is matched after the previous one was written (accounts
+    created by it are then known).
+    """
+    mapping = {name: int(index) for name, index in job.mapping.items()}
+    occurrences: Counter[str] = Counter()
+    rows = data_rows(_source(job).rows(), _shape(job))
+    while True:
+        chunk: list[CleanRow] = []
+        for row_number, cells in itertools.islice(rows, CHUNK_ROWS):
+            row = clean_row(job.kind, row_number, cells, mapping, day_first=job.day_first, today=today)
+            if not row.problems:
+                resolve_row(job.kind, row, lookups)
+            if not row.problems:
+                content = row_content_key(job.kind, row.values)
+                seen = occurrences[content]
+                occurrences[content] += 1
+                if job.kind == ImportKind.ACTIVITIES:
+                    row.values[KEY_FIELD] = idempotency_key(content, seen)
+                else:
+                    # The same deal twice in one file is one deal.
+                    row.values[KEY_FIELD] = idempotency_key(content, 0)
+                    row.values[DUPLICATE_IN_FILE_FIELD] = seen > 0
+            chunk.append(row)
+        if not chunk:
+            return
+        yield chunk
+
+
+def _existing_keys(keys: list[str]) -> set[str]:
+    return set(
+        UsageEvent.objects.filter(source=EventSource.IMPORT, idempotency_key__in=keys)
+        .values_list("idempotency_key", flat=True)
+    )
+
+
+def _raw(row: CleanRow) -> list[str]:
+    return [cell_text(c) for c in row.cells]
+
+
+# --- Dry run -------------------------------------------------------------------------------
+
+@transaction.atomic
+def import_job_preview(*, job: ImportJob, today: dt.date | None = None) -> ImportJob:
+    """Check every row without writing any of it; store counts, a sample and the problems."""
+    _ensure_editable(job)
+    today = today or timezone.localdate()
+    job.day_first, date_order = _detect_day_first(job)
+    lookups = _lookups(job)
+    total = would_import = duplicates = problem_rows = 0
+    sample: list[dict[str, Any]] = []
+    problems: list[dict[str, Any]] = []
+    new_accounts: dict[str, str] = {}
+    for chunk in _planned_chunks(job, lookups, today):
+        keys = [r.values[KEY_FIELD] for r in chunk if not r.problems]
+        existing = _existing_keys(keys) if keys else set()
+        for row in chunk:
+            total += 1
+            if row.problems:
+                status = "problem"
+                problem_rows += 1
+                if len(problems) < PREVIEW_MAX_PROBLEMS:
+                    problems.append({"row": row.row_number, "messages": row.problems})
+            elif row.values[KEY_FIELD] in existing or row.values.get(DUPLICATE_IN_FILE_FIELD):
+                status = "duplicate"
+                duplicates += 1
+            else:
+                status = "ok"
+                would_import += 1
+                if row.values["account_id"] is None:
+                    new_accounts.setdefault(row.values["account"].lower(), row.values["account"])
+            if len(sample) < PREVIEW_SAMPLE_ROWS:
+                sample.append({"row": row.row_number, "cells": _raw(row), "status": status,
+                               "messages": row.problems})
+    job.preview = {
+        "total_rows": total, "would_import": would_import, "duplicates": duplicates,
+        "problem_rows": problem_rows, "problems": problems, "sample": sample, "date_order": date_order,
+        "new_accounts": sorted(new_accounts.values())[:PREVIEW_MAX_NEW_ACCOUNTS],
+        "new_account_count": len(new_accounts),
+    }
+    job.total_rows = total
+    job.status = ImportStatus.PREVIEWED
+    job.save(update_fields=["preview", "day_first", "total_rows", "status"])
+    return job
+
+
+# --- Running -------------------------------------------------------------------------------
+
+@transaction.atomic
+def import_job_start(*, job: ImportJob, language: str) -> ImportJob:
+    """Mark a previewed job as running and enqueue the background import after commit."""
+    from apps.imports.tasks import run_import
+
+    locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if locked.status == ImportStatus.RUNNING:
+        return locked
+    if locked.status != ImportStatus.PREVIEWED:
+        raise ValidationError(_("Check the preview before importing."))
+    locked.status = ImportStatus.RUNNING
+    locked.started_at = timezone.now()
+    locked.language = language
+    locked.save(update_fields=["status", "started_at", "language"])
+    job_id = locked.pk
+    transaction.on_commit(lambda: run_import.delay(job_id))
+    return locked
+
+
+def import_job_run(*, job_id: int, today: dt.date | None = None) -> ImportJob:
+    """Import a running job's rows chunk by chunk, resuming after the last committed chunk.
+
+    Running it again for a finished job changes nothing.
+    """
+    job = ImportJob.objects.select_related("owner").get(pk=job_id)
+    if job.status != ImportStatus.RUNNING:
+        return job
+    with translation.override(job.language):
+        try:
+            _run(job, today or timezone.localdate())
+        except (OperationalError, ConnectionError):
+            raise  # transient: the task retries and resumes after the last committed chunk
+        except (FileFormatError, OSError) as error:
+            logger.warning("Import %s failed reading its file: %s", job.pk, error)
+            return import_job_fail(job_id=job.pk, message=_("The file could not be read: %(error)s") % {"error": error})
+        except Exception:
+            logger.exception("Import %s failed", job.pk)
+            import_job_fail(job_id=job.pk, message=_("The import stopped because of an internal error."))
+            raise
+    job.refresh_from_db()
+    return job
+
+
+def import_job_fail(*, job_id: int, message: str) -> ImportJob:
+    """Mark a job failed; rows of chunks already committed stay imported."""
+    job = ImportJob.objects.get(pk=job_id)
+    job.status = ImportStatus.FAILED
+    job.failure_message = message
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "failure_message", "finished_at"])
+    return job
+
+
+def _run(job: ImportJob, today: dt.date) -> None:
+    lookups = _lookups(job)
+    start = job.processed_rows
+    consumed = 0
+    for chunk in _planned_chunks(job, lookups, today):
+        if consumed + len(chunk) <= start:
+            consumed += len(chunk)
+            continue
+        if not _write_chunk(job, chunk, lookups, expected_processed=consumed):
+            return  # another worker is running this job
+        consumed += len(chunk)
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if locked.status == ImportStatus.RUNNING:
+            locked.status = ImportStatus.DONE
+            locked.total_rows = locked.processed_rows
+            locked.finished_at = timezone.now()
+            locked.save(update_fields=["status", "total_rows", "finished_at"])
+
+
+def _aware(moment: dt.datetime | dt.date) -> dt.datetime:
+    if not isinstance(moment, dt.datetime):
+        moment = dt.datetime.combine(moment, DEFAULT_TIME_OF_DAY)
+    return timezone.make_aware(moment, timezone.get_current_timezone())
+
+
+def _create_accounts(job: ImportJob, rows: list[CleanRow], lookups: Lookups) -> None:
+    """Create the accounts new rows name that the organisation does not have yet."""
+    wanted: dict[str, tuple[str, int]] = {}
+    for row in rows:
+        if row.values["account_id"] is None:
+            wanted.setdefault(row.values["account"].lower(), (row.values["account"], row.values["owner_id"]))
+    if wanted:
+        Account.objects.bulk_create(
+            [Account(organisation_id=job.organisation_id, name=name, owner_id=owner_id)
+             for name, owner_id in wanted.values()],
+            ignore_conflicts=True,
+        )
+        names = [name for name, _owner in wanted.values()]
+        for pk, name in Account.objects.filter(organisation_id=job.organisation_id, name__in=names).values_list(
+                "pk", "name"):
+            lookups.accounts.setdefault(name.lower(), pk)
+    for row in rows:
+        if row.values["account_id"] is None:
+            row.values["account_id"] = lookups.accounts[row.values["account"].lower()]
+
+
+def _event_for(job: ImportJob, row: CleanRow) -> EventInput:
+    values = row.values
+    metadata: dict[str, Any] = {"import_job": job.pk, "row": row.row_number, "account_id": values["account_id"]}
+    if job.kind == ImportKind.ACTIVITIES:
+        metadata.update(deal_id=values["deal_id"], type=values["type"])
+        kind, moment = EVENT_KIND_OF_TYPE[values["type"]], _aware(values["occurred_at"])
+    else:
+        metadata.update(stage_id=values["stage_id"], name=values["name"])
+        kind, moment = EventKind.DEAL_CREATED, _aware(values["engaged_on"])
+    # No duration: imported entries count with the contract's expected minutes for the kind.
+    return EventInput(user_id=values["owner_id"], kind=kind, occurred_at=moment, source=EventSource.IMPORT,
+                      idempotency_key=values[KEY_FIELD], metadata=metadata)
+
+
+def _write_chunk(job: ImportJob, chunk: list[CleanRow], lookups: Lookups, *, expected_processed: int) -> bool:
+    """Write one chunk and the job's counters in one transaction; return False if the job moved on."""
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if locked.status != ImportStatus.RUNNING or locked.processed_rows != expected_processed:
+            return False
+        bad = [r for r in chunk if r.problems]
+        candidates = [r for r in chunk if not r.problems and not r.values.get(DUPLICATE_IN_FILE_FIELD)]
+        existing = _existing_keys([r.values[KEY_FIELD] for r in candidates]) if candidates else set()
+        fresh = [r for r in candidates if r.values[KEY_FIELD] not in existing]
+        _create_accounts(job, fresh, lookups)
+        usage_events_record_many(events=[_event_for(job, r) for r in fresh])
+        # Keys another import recorded at the same moment are theirs: skip those rows here.
+        ours = {
+            key: pk for key, pk, metadata in UsageEvent.objects.filter(
+                source=EventSource.IMPORT, idempotency_key__in=[r.values[KEY_FIELD] for r in fresh]
+            ).values_list("idempotency_key", "pk", "metadata")
+            if metadata.get("import_job") == job.pk
+        } if fresh else {}
+        written = [r for r in fresh if r.values[KEY_FIELD] in ours]
+        if job.kind == ImportKind.ACTIVITIES:
+            _write_activities(written, ours)
+        else:
+            _write_deals(written, lookups)
+        ImportRowError.objects.bulk_create(
+            [ImportRowError(job_id=job.pk, row_number=r.row_number, raw=_raw(r), messages=r.problems) for r in bad],
+            ignore_conflicts=True,
+        )
+        locked.processed_rows = expected_processed + len(chunk)
+        locked.total_rows = max(locked.total_rows, locked.processed_rows)
+        locked.imported_rows += len(written)
+        locked.skipped_duplicates += len(chunk) - len(bad) - len(written)
+        locked.error_rows += len(bad)
+        locked.save(update_fields=["processed_rows", "total_rows", "imported_rows", "skipped_duplicates",
+                                   "error_rows"])
+    return True
+
+
+def _write_activities(rows: list[CleanRow], event_ids: Mapping[str, int]) -> None:
+    activities = [
+        Activity(
+            owner_id=r.values["owner_id"], type=r.values["type"], account_id=r.values["account_id"],
+            deal_id=r.values["deal_id"],
+            summary=r.values["summary"] or _("Imported %(type)s") % {"type": r.values["type"]},
+            occurred_at=_aware(r.values["occurred_at"]), entry_seconds=None,
+            usage_event_id=event_ids[r.values[KEY_FIELD]],
+        )
+        for r in rows
+    ]
+    Activity.objects.bulk_create(activities, batch_size=CHUNK_ROWS)
+    latest_by_deal: dict[int, dt.datetime] = {}
+    for activity in activities:
+        if activity.deal_id is not None:
+            current = latest_by_deal.get(activity.deal_id)
+            if current is None or activity.occurred_at > current:
+                latest_by_deal[activity.deal_id] = activity.occurred_at
+    for deal_id, latest in latest_by_deal.items():
+        # Only move last_activity_at forward; an old imported call must not make a deal look fresh.
+        Deal.objects.filter(Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=latest), pk=deal_id).update(
+            last_activity_at=latest)
+
+
+def _write_deals(rows: list[CleanRow], lookups: Lookups) -> None:
+    stages = {s.pk: s for s in lookups.stages}
+    now = timezone.now()
+    deals: list[Deal] = []
+    moves_per_deal = []
+    for r in rows:
+        values = r.values
+        stage = stages[values["stage_id"]]
+        engaged_at = _aware(values["engaged_on"])
+        closed_at = _aware(values["closed_on"]) if values["closed_on"] else None
+        moves = stage_moves(lookups.stages, stage, engaged_at=engaged_at, closed_at=closed_at, now=now)
+        entered = moves[-1].changed_at if moves else engaged_at
+        deals.append(Deal(
+            account_id=values["account_id"], owner_id=values["owner_id"], name=values["name"],
+            amount=values["amount"], stage_id=stage.pk, stage_entered_at=entered, engaged_on=values["engaged_on"],
+            closed_on=values["closed_on"], last_activity_at=entered,
+        ))
+        moves_per_deal.append((values["owner_id"], moves))
+    Deal.objects.bulk_create(deals, batch_size=CHUNK_ROWS)
+    DealStageChange.objects.bulk_create(
+        [
+            DealStageChange(deal=deal, from_stage_id=move.from_stage.pk, to_stage_id=move.to_stage.pk,
+                            changed_at=move.changed_at, seconds_in_from_stage=move.seconds_in_from_stage,
+                            changed_by_id=owner_id)
+            for deal, (owner_id, moves) in zip(deals, moves_per_deal, strict=True)
+            for move in moves
+        ],
+        batch_size=CHUNK_ROWS,
+    )
+
+
+def mapping_fields(job: ImportJob) -> list[Any]:
+    """Return the fields the job's owner may map, in display order."""
+    return list(fields_for(job.kind, lead=is_project_lead(job.owner)))

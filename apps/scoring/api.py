@@ -1,0 +1,56 @@
+"""Scores through the API: your own, or a person you may see (recorded like a page view)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.roles.policies import get_person_or_404
+from apps.scoring.explain import explain
+from apps.scoring.models import ScoreSnapshot
+from apps.scoring.selectors import current_snapshot, score_trend
+from apps.trust.services import access_record
+
+
+class SnapshotSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ScoreSnapshot
+        fields = [
+            "period_start", "score", "status", "nb_index", "give_minutes", "get_minutes",
+            "rolling_give_minutes", "rolling_get_minutes", "net_minutes", "pulse_usefulness",
+            "pulse_ease_of_use", "components", "is_closed", "computed_at",
+        ]
+
+
+class ScoreOutputSerializer(serializers.Serializer):
+    user_id = serializers.IntegerField()
+    current = SnapshotSerializer(allow_null=True)
+    explanation = serializers.ListField(child=serializers.CharField())
+    trend = SnapshotSerializer(many=True)
+
+
+def _score_body(user_id: int) -> dict[str, object]:
+    snapshot = current_snapshot(user_id=user_id)
+    return ScoreOutputSerializer({
+        "user_id": user_id,
+        "current": snapshot,
+        "explanation": explain(snapshot) if snapshot else [],
+        "trend": [s for s in score_trend(user_id=user_id) if s is not None],
+    }).data
+
+
+class MyScoreApi(APIView):
+    @extend_schema(responses=ScoreOutputSerializer)
+    def get(self, request: Request) -> Response:
+        """Return your Net Beneficiary score, its explanation and the 8-week trend."""
+        return Response(_score_body(request.user.pk))
+
+
+class PersonScoreApi(APIView):
+    @extend_schema(responses=ScoreOutputSerializer)
+    def get(self, request: Request, user_id: int) -> Response:
+        """Return the score of a person you may see (yourself, or a member of a team you manage)."""
+        subject = get_person_or_404(request.user, user_id)
+        access_record(viewer_id=request.user.pk, subject_id=subject.pk, what="score (API)")
+        return Response(_score_body(subject.pk))

@@ -1,0 +1,118 @@
+"""Customer pages: the account list, one account's whole timeline, and logging a case."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.activities.forms import entry_seconds_from
+from apps.activities.models import Account
+from apps.roles.decorators import member_required
+from apps.roles.models import Membership, RoleKind
+from apps.roles.policies import AnyUser, is_manager, membership_of, role_kind_of
+from apps.service import selectors, services
+from apps.service.forms import CaseLogForm, CaseStatusForm
+from apps.service.models import Case, CaseStatus
+
+# Accounts are company data: the people who talk to customers and those who coach them may read them.
+ACCOUNT_READER_ROLES = {RoleKind.SERVICE_AGENT, RoleKind.SALES_REP, RoleKind.MANAGER}
+ACCOUNTS_PER_PAGE = 50
+
+
+def _membership_reading_accounts(user: AnyUser) -> Membership:
+    """Return the viewer's membership when they may read accounts; 403 otherwise."""
+    membership = membership_of(user)
+    if membership is None or not (role_kind_of(user) in ACCOUNT_READER_ROLES or is_manager(user)):
+        raise PermissionDenied
+    return membership
+
+
+def _membership_logging_cases(user: AnyUser) -> Membership:
+    """Return the viewer's membership when they log cases (service agents); 403 otherwise."""
+    membership = membership_of(user)
+    if membership is None or role_kind_of(user) != RoleKind.SERVICE_AGENT:
+        raise PermissionDenied
+    return membership
+
+
+@member_required
+def accounts(request: HttpRequest) -> HttpResponse:
+    membership = _membership_reading_accounts(request.user)
+    query = request.GET.get("q", "")[:100]
+    found = selectors.accounts_search(organisation_id=membership.organisation_id, query=query)
+    page = Paginator(found, ACCOUNTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "service/accounts.html", {
+        "page": page,
+        "query": query,
+        "can_log_cases": role_kind_of(request.user) == RoleKind.SERVICE_AGENT,
+    })
+
+
+@member_required
+def timeline(request: HttpRequest, account_id: int) -> HttpResponse:
+    """Show one account's whole history; for a service agent, opening it is the customer-context get."""
+    membership = _membership_reading_accounts(request.user)
+    account = get_object_or_404(Account, pk=account_id, organisation_id=membership.organisation_id)
+    is_service_agent = role_kind_of(request.user) == RoleKind.SERVICE_AGENT
+    if is_service_agent:
+        services.customer_context_deliver(user_id=membership.user_id, account_id=account.pk)
+    return render(request, "service/timeline.html", {
+        "timeline": selectors.account_timeline(account=account),
+        "can_log_cases": is_service_agent,
+        "status_choices": CaseStatus.choices,
+    })
+
+
+@member_required
+def case_log(request: HttpRequest) -> HttpResponse:
+    membership = _membership_logging_cases(request.user)
+    organisation_id = membership.organisation_id
+    if request.method == "POST":
+        form = CaseLogForm(request.POST, organisation_id=organisation_id)
+        if form.is_valid():
+            data = form.cleaned_data
+            case, _created = services.case_log(
+                opened_by_id=membership.user_id,
+                account=data["account"],
+                subject=data["subject"],
+                description=data["description"],
+                channel=data["channel"],
+                status=data["status"],
+                entry_seconds=entry_seconds_from(data["shown_at"], timezone.now()),
+                idempotency_key=f"case-form:{data['form_token']}",
+            )
+            messages.success(request, _("Case “%(subject)s” logged.") % {"subject": case.subject})
+            return redirect("service:timeline", account_id=case.account_id)
+    else:
+        initial: dict[str, object] = {}
+        account_id = request.GET.get("account", "")
+        if account_id.isdigit():
+            account = Account.objects.filter(pk=int(account_id), organisation_id=organisation_id).first()
+            if account is not None:
+                initial["account"] = account.name
+        form = CaseLogForm(initial=initial, organisation_id=organisation_id)
+    return render(request, "service/case_log.html", {
+        "form": form,
+        "account_names": selectors.account_names(organisation_id=organisation_id),
+        "focus_subject": bool(form["account"].value()) and not form.errors.get("account"),
+    })
+
+
+@member_required
+@require_POST
+def case_status(request: HttpRequest, case_id: int) -> HttpResponse:
+    membership = _membership_logging_cases(request.user)
+    case = get_object_or_404(Case, pk=case_id, account__organisation_id=membership.organisation_id)
+    form = CaseStatusForm(request.POST)
+    if form.is_valid():
+        services.case_set_status(case=case, status=form.cleaned_data["status"])
+        messages.success(request, _("Case “%(subject)s” is now: %(status)s.") % {
+            "subject": case.subject, "status": case.get_status_display()})
+    else:
+        messages.error(request, _("Pick a valid status."))
+    return redirect(reverse("service:timeline", args=[case.account_id]) + f"#case-{case.pk}")

@@ -1,0 +1,78 @@
+"""The charter editor: one form per data category, in a formset the project lead edits at once."""
+
+from typing import Any
+
+from django import forms
+from django.forms import BaseModelFormSet, modelformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from apps.trust.models import DataUseStatement
+from apps.trust.services import CharterRow, duplicate_categories
+
+
+class DataUseStatementForm(forms.ModelForm):
+    class Meta:
+        model = DataUseStatement
+        fields = ["category", "used_for", "never_used_for", "order"]
+        widgets = {
+            "used_for": forms.Textarea(attrs={"rows": 3}),
+            "never_used_for": forms.Textarea(attrs={"rows": 3}),
+            "order": forms.NumberInput(attrs={"min": 0, "max": 32767}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["order"].required = False
+
+
+def _removed(form: forms.BaseForm) -> bool:
+    """Return whether the lead ticked "remove" on this line."""
+    return bool(getattr(form, "cleaned_data", {}).get("DELETE"))
+
+
+class BaseCharterFormSet(BaseModelFormSet):
+    def clean(self) -> None:
+        """Reject two lines with the same category (ignoring case, spaces and removed lines)."""
+        super().clean()
+        live = [
+            f for f in self.forms
+            if (f.has_changed() or f.instance.pk)
+            and not _removed(f)
+            and getattr(f, "cleaned_data", {}).get("category")
+        ]
+        duplicates = duplicate_categories([f.cleaned_data["category"] for f in live])
+        if not duplicates:
+            return
+        for form in live:
+            if " ".join(form.cleaned_data["category"].split()).casefold() in duplicates:
+                form.add_error("category", _("This category is already in the charter."))
+        raise forms.ValidationError(_("Each data category may appear only once."))
+
+    def charter_rows(self) -> list[CharterRow]:
+        """Return the charter as submitted: kept and new lines, without removed or empty ones."""
+        rows = []
+        for form in self.forms:
+            if _removed(form) or not (form.has_changed() or form.instance.pk):
+                continue
+            data = form.cleaned_data
+            rows.append(
+                CharterRow(
+                    category=data["category"],
+                    used_for=data["used_for"],
+                    never_used_for=data["never_used_for"],
+                    order=data.get("order") or 0,
+                    statement_id=form.instance.pk,
+                )
+            )
+        return rows
+
+
+CharterFormSet = modelformset_factory(
+    DataUseStatement,
+    form=DataUseStatementForm,
+    formset=BaseCharterFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=100,
+    validate_max=True,
+)

@@ -1,0 +1,116 @@
+"""The scoring path through real services: PostgreSQL, Redis and a Celery worker process.
+
+Needs DATABASE_URL (PostgreSQL) and REDIS_URL. Without them these tests are skipped with a
+reason; with REQUIRE_SERVICES=1 (CI) a missing service fails the run instead.
+"""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from apps.scoring.models import ScoreSnapshot
+from apps.usage.kinds import EventKind, EventSource
+from apps.usage.services import usage_event_record
+from tests.conftest import World, services_available
+
+ROOT = Path(__file__).resolve().parent.parent
+
+if not services_available():
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        raise RuntimeError("REQUIRE_SERVICES=1 but DATABASE_URL (postgres) and REDIS_URL are not both set")
+    pytestmark = pytest.mark.skip(reason="needs DATABASE_URL=postgres://… and REDIS_URL (run: make test with both set)")
+else:
+    pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+def _wait_for(predicate: Any, timeout: float = 45.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.fixture(scope="module")
+def queue_name() -> str:
+    # A queue of its own, so nothing left over in Redis from another run is consumed here.
+    return f"test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def celery_worker_process(queue_name: str, django_db_setup: Any, transactional_db: Any) -> Iterator[subprocess.Popen]:
+    """Start `celery worker` on the test database and the test queue; stop it afterwards."""
+    from crm_adoption.celery import app
+
+    db = connection.settings_dict
+    database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CELERY_DEFAULT_QUEUE": queue_name,
+        "DEBUG": "false",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "worker-test-key"),
+    }
+    log_path = ROOT / "test-artifacts" / f"worker-{queue_name}.log"
+    log_path.parent.mkdir(exist_ok=True)
+    log = log_path.open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "crm_adoption", "worker", "--pool=solo", "-Q", queue_name,
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    previous = (app.conf.task_always_eager, app.conf.task_default_queue)
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue_name
+    try:
+        ready = _wait_for(lambda: "ready." in log_path.read_text(), timeout=60)
+        assert ready, "worker did not start:\n" + log_path.read_text()[-3000:]
+        yield process
+    finally:
+        app.conf.task_always_eager, app.conf.task_default_queue = previous
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def test_a_logged_event_is_scored_by_the_worker_after_commit(world: World, celery_worker_process: Any) -> None:
+    with transaction.atomic():
+        usage_event_record(user_id=world.rita.pk, kind=EventKind.CALL_LOGGED, occurred_at=timezone.now(),
+                           source=EventSource.APP, idempotency_key="worker-1", duration_seconds=180)
+        # Enqueued only after commit: nothing can have been scored inside the transaction.
+        assert not ScoreSnapshot.objects.filter(user=world.rita).exists()
+
+    assert _wait_for(lambda: ScoreSnapshot.objects.filter(user=world.rita).exists()), "worker never scored"
+    snapshot = ScoreSnapshot.objects.get(user=world.rita)
+    assert snapshot.give_minutes == Decimal("3.00")
+    assert snapshot.status == "net_loser"
+
+
+def test_the_reconciliation_job_runs_on_the_worker_and_is_idempotent(world: World, celery_worker_process: Any) -> None:
+    from apps.scoring.tasks import reconcile_stale_scores
+    from tests import factories
+
+    factories.UsageEventFactory(user=world.ronja, duration_seconds=120)  # written without any enqueue
+
+    reconcile_stale_scores.delay()
+    assert _wait_for(lambda: ScoreSnapshot.objects.filter(user=world.ronja).exists())
+    first = list(ScoreSnapshot.objects.filter(user=world.ronja).values("score", "give_minutes", "status"))
+
+    reconcile_stale_scores.delay()
+    reconcile_stale_scores.delay()
+    time.sleep(2)
+    assert list(ScoreSnapshot.objects.filter(user=world.ronja).values("score", "give_minutes", "status")) == first

@@ -1,0 +1,81 @@
+"""Every page of the adoption loop × every role: allowed, forbidden (403) or not found (404).
+
+Reps see their own data; managers their own teams; project leads configuration and aggregates.
+"""
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from apps.trust.models import AccessRecord
+from tests import factories
+from tests.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "outsider", "rita", "ronja", "mads", "lene", "sam", "maja"]
+LOGIN = 302  # anonymous people are sent to the login page
+
+
+def client_as(world: World, who: str) -> Client:
+    if who == "anonymous":
+        return Client()
+    if who == "outsider":
+        return world.client_for(factories.UserFactory(username="outsider"))
+    return world.client_for(getattr(world, who))
+
+
+Url = Callable[[World], str]
+
+# url, expected per role (in ROLES order)
+MATRIX: list[tuple[str, Url, list[int]]] = [
+    ("home", lambda w: "/", [LOGIN, 302, 302, 302, 302, 302, 302, 302]),
+    ("my dashboard", lambda w: "/me/", [LOGIN, 403, 200, 200, 200, 200, 200, 200]),
+    ("rita's page", lambda w: f"/people/{w.rita.pk}/", [LOGIN, 403, 302, 404, 200, 404, 404, 404]),
+    ("ronja's page", lambda w: f"/people/{w.ronja.pk}/", [LOGIN, 403, 404, 302, 404, 404, 404, 404]),
+    ("manager dashboard", lambda w: "/team/", [LOGIN, 403, 403, 403, 200, 403, 403, 403]),
+    ("team North", lambda w: f"/team/{w.north.pk}/", [LOGIN, 403, 403, 403, 200, 403, 403, 403]),
+    ("team South", lambda w: f"/team/{w.south.pk}/", [LOGIN, 403, 403, 403, 404, 403, 403, 403]),
+    ("lead dashboard", lambda w: "/lead/", [LOGIN, 403, 403, 403, 403, 200, 403, 403]),
+    ("log activity", lambda w: "/activities/log/", [LOGIN, 403, 200, 200, 200, 200, 200, 200]),
+    ("log targets", lambda w: "/activities/targets/?q=a", [LOGIN, 403, 200, 200, 200, 200, 200, 200]),
+    ("data-use charter", lambda w: "/trust/charter/", [LOGIN, 403, 200, 200, 200, 200, 200, 200]),
+    ("API my score", lambda w: "/api/me/score/", [403, 200, 200, 200, 200, 200, 200, 200]),
+    ("API rita's score", lambda w: f"/api/people/{w.rita.pk}/score/", [403, 404, 200, 404, 200, 404, 404, 404]),
+]
+
+
+@pytest.mark.parametrize(("name", "url", "expected"), MATRIX, ids=[m[0] for m in MATRIX])
+def test_page_access_by_role(world: World, name: str, url: Url, expected: list[int]) -> None:
+    actual = [client_as(world, who).get(url(world)).status_code for who in ROLES]
+    assert dict(zip(ROLES, actual, strict=True)) == dict(zip(ROLES, expected, strict=True))
+
+
+def test_forbidden_pages_show_no_personal_data(world: World) -> None:
+    factories.UsageEventFactory(user=world.rita)
+    body = world.client_for(world.ronja).get(f"/people/{world.rita.pk}/").content.decode()
+    assert "Rita" not in body
+
+
+def test_a_managers_look_is_recorded_and_shown_to_the_person(world: World) -> None:
+    world.client_for(world.mads).get(f"/people/{world.rita.pk}/")
+    world.client_for(world.mads).get(f"/people/{world.rita.pk}/")  # a reload is the same look
+
+    record = AccessRecord.objects.get()
+    assert (record.viewer, record.subject) == (world.mads, world.rita)
+    body = world.client_for(world.rita).get("/me/").content.decode()
+    assert "Who looked at my data" in body
+    assert "Mads Test" in body
+
+
+def test_looking_at_yourself_is_not_recorded(world: World) -> None:
+    world.client_for(world.rita).get("/me/")
+    world.client_for(world.rita).get(f"/api/people/{world.rita.pk}/score/")
+    assert not AccessRecord.objects.exists()
+
+
+def test_home_sends_each_role_to_its_dashboard(world: World) -> None:
+    assert world.client_for(world.rita).get("/").url == "/me/"
+    assert world.client_for(world.mads).get("/").url == "/team/"
+    assert world.client_for(world.lene).get("/").url == "/lead/"
