@@ -22,11 +22,12 @@ def main() -> None:
 
     django.setup()
     from django.conf import settings
+    from django.db import connections
     from django.test.utils import setup_databases, teardown_databases
 
-    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    if connections["default"].vendor == "sqlite":
         # A file database: in-memory SQLite would flatter the figures.
-        settings.DATABASES["default"]["TEST"] = {"NAME": str(ROOT / "bench-db.sqlite3")}
+        connections["default"].settings_dict["TEST"]["NAME"] = str(ROOT / "bench-db.sqlite3")
     from crm_adoption.celery import app
 
     app.conf.task_always_eager = True

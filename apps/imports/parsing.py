@@ -69,12 +69,14 @@ def iter_csv_rows(text: str, delimiter: str) -> Iterator[list[Cell]]:
 
 def iter_xlsx_rows(path: Path) -> Iterator[list[Cell]]:
     """Yield every row of the first worksheet, with Excel's own cell types (dates stay dates)."""
+    from zipfile import BadZipFile
+
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as error:
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as error:
         raise FileFormatError(_("This is not a readable Excel (.xlsx) file.")) from error
     try:
         sheet = workbook.worksheets[0]

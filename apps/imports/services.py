@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import OperationalError, transaction
@@ -52,7 +51,7 @@ from apps.imports.rows import (
     stage_moves,
     synonyms_for,
 )
-from apps.roles.policies import is_project_lead, membership_of, organisation_users
+from apps.roles.policies import AnyUser, is_project_lead, membership_of, organisation_users
 from apps.usage.kinds import EventKind, EventSource
 from apps.usage.models import UsageEvent
 from apps.usage.services import EventInput, usage_events_record_many
@@ -80,7 +79,7 @@ def _source(job: ImportJob) -> SourceFile:
 
 
 @transaction.atomic
-def import_job_create(*, owner: AbstractBaseUser, uploaded: UploadedFile, kind: str) -> ImportJob:
+def import_job_create(*, owner: AnyUser, uploaded: UploadedFile, kind: str) -> ImportJob:
     """Store an uploaded .csv/.xlsx file, find its header row and guess the column mapping."""
     membership = membership_of(owner)
     if membership is None:
@@ -96,7 +95,7 @@ def import_job_create(*, owner: AbstractBaseUser, uploaded: UploadedFile, kind: 
     digest = hashlib.sha256()
     for block in uploaded.chunks():
         digest.update(block)
-    job = ImportJob(owner_id=owner.pk, organisation_id=membership.organisation_id, original_name=name[:255],
+    job = ImportJob(owner_id=membership.user_id, organisation_id=membership.organisation_id, original_name=name[:255],
                     sha256=digest.hexdigest(), kind=kind)
     uploaded.seek(0)
     job.file.save(name, uploaded, save=False)

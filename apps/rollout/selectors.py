@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet
 from django.utils import timezone
 
 from apps.core.periods import week_start
@@ -91,13 +91,10 @@ def gate_measurements(
         on_time=Count("pk", filter=Q(status=QuickWinStatus.ON_TIME)),
     )
     window_end = dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone())
-    pulse_value = ExpressionWrapper(
-        (F("perceived_usefulness") + F("perceived_ease_of_use")) / 2,
-        output_field=DecimalField(max_digits=5, decimal_places=3),
-    )
+    # Halve the mean of the sums in Python: SQLite would divide each whole-number sum as an integer.
     pulse = PulseResponse.objects.filter(
         user__in=people, answered_at__gte=window_end - PULSE_WINDOW, answered_at__lt=window_end
-    ).aggregate(responses=Count("pk"), mean=Avg(pulse_value))
+    ).aggregate(responses=Count("pk"), mean_sum=Avg(F("perceived_usefulness") + F("perceived_ease_of_use")))
     started = phase.status in STARTED_STATUSES
     measured = GateMeasurements(
         scored=scores["scored"],
@@ -106,7 +103,8 @@ def gate_measurements(
         quickwins_on_time=quickwins["on_time"],
         weeks_live=whole_weeks_between(phase.go_live_on, today) if started else None,
         pulse_responses=pulse["responses"],
-        pulse_mean=Decimal(str(round(pulse["mean"], 2))) if pulse["mean"] is not None else None,
+        pulse_mean=(Decimal(str(pulse["mean_sum"])) / 2).quantize(Decimal("0.01"))
+        if pulse["mean_sum"] is not None else None,
     )
     return covered.count(), measured
 

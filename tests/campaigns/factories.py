@@ -14,5 +14,5 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     name = factory.Sequence(lambda n: f"Campaign {n}")
     starts_on = dt.date(2026, 9, 1)
-    ends_on = dt.date(2026, 9, 30)
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + dt.timedelta(days=29))
     budget = Decimal("10000")

@@ -1,0 +1,138 @@
+"""Coaching pages: who may open them, what they show, and that a look is recorded."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.activities.models import Deal
+from apps.coaching.diagnostics import MIN_STAGE_EXITS
+from apps.trust.models import AccessRecord
+from tests import factories
+from tests.coaching.factories import DAY, deal_with_history
+
+PEOPLE = ["rita", "ronja", "mads", "lene", "sam", "maja"]
+
+
+def status_for(world, username, url):
+    client = Client() if username == "anonymous" else world.client_for(getattr(world, username))
+    return client.get(url)
+
+
+@pytest.mark.parametrize(
+    ("username", "expected"),
+    [("rita", 403), ("ronja", 403), ("mads", 200), ("lene", 403), ("sam", 403), ("maja", 403)],
+)
+def test_team_page_is_for_managers_only(world, username, expected):
+    assert status_for(world, username, reverse("coaching:team")).status_code == expected
+    assert status_for(world, username, reverse("coaching:team_detail", args=[world.north.pk])).status_code == expected
+
+
+@pytest.mark.parametrize(
+    ("username", "expected"),
+    # Leads see aggregates only, never one person's coaching page.
+    [("rita", 403), ("ronja", 403), ("mads", 200), ("lene", 403), ("sam", 403), ("maja", 403)],
+)
+def test_rep_page_is_for_the_reps_manager_only(world, username, expected):
+    url = reverse("coaching:rep", args=[world.north.pk, world.rita.pk])
+    assert status_for(world, username, url).status_code == expected
+
+
+@pytest.mark.parametrize(
+    "url_name", ["coaching:team", "coaching:team_detail", "coaching:rep"],
+)
+def test_anonymous_is_sent_to_login(world, url_name):
+    args = {"coaching:team": [], "coaching:team_detail": [world.north.pk],
+            "coaching:rep": [world.north.pk, world.rita.pk]}[url_name]
+    response = status_for(world, "anonymous", reverse(url_name, args=args))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    ("team", "person"),
+    [("south", "ronja"),  # another team and its rep
+     ("north", "ronja"),  # a rep who is not in the team asked for
+     ("north", "mads"),  # the manager themself is not coached
+     ("south", "rita")],
+)
+def test_manager_outside_their_scope_gets_404(world, team, person):
+    url = reverse("coaching:rep", args=[getattr(world, team).pk, getattr(world, person).pk])
+    assert world.client_for(world.mads).get(url).status_code == 404
+    assert world.client_for(world.mads).get(
+        reverse("coaching:team_detail", args=[world.south.pk])
+    ).status_code == 404
+    assert world.client_for(world.mads).get(reverse("coaching:rep", args=[world.north.pk, 999999])).status_code == 404
+
+
+def test_manager_of_several_teams_gets_a_team_selector(world):
+    factories.TeamMemberFactory(team=world.south, user=world.mads, is_manager=True)
+    response = world.client_for(world.mads).get(reverse("coaching:team_detail", args=[world.south.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert reverse("coaching:team_detail", args=[world.north.pk]) in html
+    assert "Ronja Test" in html and "Rita Test" not in html
+
+
+def test_opening_a_reps_page_is_recorded_for_them_but_the_team_page_is_not(world):
+    client = world.client_for(world.mads)
+    client.get(reverse("coaching:team"))
+    assert not AccessRecord.objects.exists()
+    client.get(reverse("coaching:rep", args=[world.north.pk, world.rita.pk]))
+    record = AccessRecord.objects.get()
+    assert (record.viewer, record.subject, record.what) == (world.mads, world.rita, "coaching page")
+
+
+def _history(world, owner, *, deals, days_in_lead, won_share=1.0):
+    account = factories.AccountFactory(organisation=world.org)
+    lead, meeting, _proposal, won = world.stages
+    lost = world.stages_lost
+    for n in range(deals):
+        closing = won if n < round(deals * won_share) else lost
+        deal_with_history(owner=owner, account=account, engaged_on=factories.aware(
+            __import__("datetime").date(2026, 3, 2)).date(), first=lead,
+            steps=[(meeting, days_in_lead * DAY), (closing, 2 * DAY)])
+
+
+@pytest.fixture
+def lost_stage(world):
+    world.stages_lost = factories.StageFactory(organisation=world.org, name="Lost", order=91, is_lost=True)
+    return world.stages_lost
+
+
+def test_rep_page_shows_figures_equal_to_the_rows_and_a_chart(world, lost_stage):
+    _history(world, world.rita, deals=MIN_STAGE_EXITS + 1, days_in_lead=9, won_share=0.5)
+    _history(world, world.sam, deals=MIN_STAGE_EXITS, days_in_lead=3)
+    response = world.client_for(world.mads).get(reverse("coaching:rep", args=[world.north.pk, world.rita.pk]))
+    html = response.content.decode()
+    rita_deals = Deal.objects.filter(owner=world.rita).select_related("stage")
+    won = sum(d.stage.is_won for d in rita_deals)
+    closed = sum(d.stage.is_closed for d in rita_deals)
+    assert f"{won / closed * 100:.0f} % <span class=\"muted\">({won}/{closed})</span>" in html
+    assert "9.0 <span" in html  # Rita's days in Lead
+    team_days = (6 * 9 + 5 * 3) / 11
+    assert f"{team_days:.1f} <span" in html
+    assert '<svg class="chart"' in html and "Lead – Rita Test" in html
+    assert "Practise moving deals from Lead to Meeting" in html  # 9 days against a team of 6.3
+
+
+def test_figures_below_the_minimum_sample_are_greyed_out(world, lost_stage):
+    _history(world, world.rita, deals=MIN_STAGE_EXITS - 1, days_in_lead=30)
+    _history(world, world.sam, deals=MIN_STAGE_EXITS + 5, days_in_lead=2)
+    response = world.client_for(world.mads).get(reverse("coaching:team"))
+    html = response.content.decode()
+    assert f"too few deals ({MIN_STAGE_EXITS - 1})" in html
+    assert "30.0" not in html  # the slow but small sample is never shown as a comparable figure
+    assert "slower than the team" not in html
+
+
+def test_no_activity_counts_or_ranking_on_the_coaching_pages(world, lost_stage):
+    factories.UsageEventFactory.create_batch(7, user=world.rita)
+    html = world.client_for(world.mads).get(reverse("coaching:team")).content.decode()
+    assert "Calls logged" not in html and "activities" not in html.lower().replace("activity count", "")
+    assert "rank" not in html.lower().replace("no ranking", "")
+
+
+def test_team_page_in_danish(world):
+    response = world.client_for(world.mads).get(reverse("coaching:team"), HTTP_ACCEPT_LANGUAGE="da")
+    html = response.content.decode()
+    assert "Vinderrate" in html and "Foreslået coachingemne" in html

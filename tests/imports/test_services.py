@@ -1,0 +1,211 @@
+"""The import service: dry run, chunked import, idempotency, bad rows, deals and owners."""
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from apps.activities.models import Account, Activity, Deal, DealStageChange
+from apps.coaching.selectors import stage_days_by_rep
+from apps.imports import services
+from apps.imports.models import ImportRowError, ImportStatus
+from apps.imports.tasks import run_import
+from apps.usage.kinds import EventKind, EventSource
+from apps.usage.models import UsageEvent
+from tests import factories
+from tests.conftest import World
+from tests.imports.factories import csv_upload, imported_job, previewed_job, xlsx_upload
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["Dato", "Type", "Kunde", "Resumé"]
+GOOD_ROWS = [
+    ["20-10-2023", "Møde", "Fyns Fødevarer", "Demo af løsningen"],
+    ["21-10-2023", "Opkald", "Fyns Fødevarer", "Aftalte tilbud"],
+    ["21. oktober 2023", "mail", "Skive Staal", "Sendte prisliste"],
+]
+BAD_ROW = ["32-10-2023", "Møde", "Skive Staal", "Forkert dato"]
+
+
+def test_activities_are_imported_as_gives_with_estimated_minutes(world: World, django_capture_on_commit_callbacks: Any) -> None:
+    job = imported_job(world.rita, csv_upload([HEADER, *GOOD_ROWS]), django_capture_on_commit_callbacks)
+    assert (job.status, job.imported_rows, job.error_rows, job.processed_rows) == (ImportStatus.DONE, 3, 0, 3)
+    activities = Activity.objects.filter(owner=world.rita).order_by("occurred_at")
+    assert [a.type for a in activities] == ["meeting", "call", "email"]
+    assert all(a.usage_event is not None for a in activities)
+    events = UsageEvent.objects.filter(user=world.rita, source=EventSource.IMPORT)
+    assert sorted(events.values_list("kind", flat=True)) == sorted(
+        [EventKind.MEETING_LOGGED, EventKind.CALL_LOGGED, EventKind.EMAIL_LOGGED])
+    # No measured entry time: scoring counts the contract's expected minutes for the kind.
+    assert set(events.values_list("duration_seconds", flat=True)) == {None}
+    assert Account.objects.filter(organisation=world.org, name__in=["Fyns Fødevarer", "Skive Staal"]).count() == 2
+
+
+def test_reimporting_the_same_file_adds_nothing(world: World, django_capture_on_commit_callbacks: Any) -> None:
+    rows = [HEADER, *GOOD_ROWS, GOOD_ROWS[0]]  # the same meeting twice on one day is two meetings
+    first = imported_job(world.rita, csv_upload(rows), django_capture_on_commit_callbacks)
+    assert first.imported_rows == 4
+    counts = (Activity.objects.count(), UsageEvent.objects.count(), Account.objects.count())
+    again = previewed_job(world.rita, csv_upload(rows))
+    assert (again.preview["would_import"], again.preview["duplicates"]) == (0, 4)
+    second = imported_job(world.rita, csv_upload(rows), django_capture_on_commit_callbacks)
+    assert (second.imported_rows, second.skipped_duplicates) == (0, 4)
+    assert (Activity.objects.count(), UsageEvent.objects.count(), Account.objects.count()) == counts
+    longer = imported_job(world.rita, csv_upload([*rows, ["22-10-2023", "note", "Skive Staal", "Ny"]], name="v2.csv"),
+                          django_capture_on_commit_callbacks)
+    assert (longer.imported_rows, longer.skipped_duplicates) == (1, 4)
+
+
+def test_a_bad_row_does_not_lose_good_rows_across_chunks(
+    world: World, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(services, "CHUNK_ROWS", 2)
+    job = imported_job(world.rita, csv_upload([HEADER, GOOD_ROWS[0], BAD_ROW, *GOOD_ROWS[1:]]),
+                       django_capture_on_commit_callbacks)
+    assert (job.imported_rows, job.error_rows, job.processed_rows, job.total_rows) == (3, 1, 4, 4)
+    error = ImportRowError.objects.get(job=job)
+    assert error.row_number == 3
+    assert error.raw == BAD_ROW
+    assert "32-10-2023" in error.messages[0]
+
+
+def test_preview_counts_the_whole_file_and_writes_nothing(world: World) -> None:
+    job = previewed_job(world.rita, csv_upload([HEADER, *GOOD_ROWS, BAD_ROW]), create_unknown_accounts=False)
+    preview = job.preview
+    assert (preview["total_rows"], preview["would_import"], preview["problem_rows"]) == (4, 0, 4)
+    assert "Unknown account" in preview["problems"][0]["messages"][0]
+    assert Activity.objects.count() == UsageEvent.objects.count() == Account.objects.count() == 0
+    created = previewed_job(world.rita, csv_upload([HEADER, *GOOD_ROWS, BAD_ROW]))
+    assert (created.preview["would_import"], created.preview["problem_rows"]) == (3, 1)
+    assert created.preview["new_accounts"] == ["Fyns Fødevarer", "Skive Staal"]
+    assert [r["status"] for r in created.preview["sample"]] == ["ok", "ok", "ok", "problem"]
+
+
+def test_unknown_accounts_are_rejected_when_asked(world: World, django_capture_on_commit_callbacks: Any) -> None:
+    factories.AccountFactory(organisation=world.org, name="Fyns Fødevarer")
+    job = imported_job(world.rita, csv_upload([HEADER, *GOOD_ROWS]), django_capture_on_commit_callbacks,
+                       create_unknown_accounts=False)
+    assert (job.imported_rows, job.error_rows) == (2, 1)
+    assert not Account.objects.filter(name="Skive Staal").exists()
+
+
+def test_us_dates_follow_the_files_dominant_pattern(world: World, django_capture_on_commit_callbacks: Any) -> None:
+    rows = [["Date", "Type", "Account"], ["10/20/2023", "call", "Acme"], ["03/04/2023", "call", "Acme"]]
+    job = imported_job(world.rita, csv_upload(rows, delimiter=","), django_capture_on_commit_callbacks)
+    assert job.preview["date_order"] == {"day_first": False, "day_first_evidence": 0, "month_first_evidence": 1,
+                                         "ambiguous": 1}
+    days = sorted(a.occurred_at.date() for a in Activity.objects.filter(owner=world.rita))
+    assert days == [dt.date(2023, 3, 4), dt.date(2023, 10, 20)]
+
+
+def test_xlsx_files_import_with_their_date_cells(world: World, django_capture_on_commit_callbacks: Any) -> None:
+    upload = xlsx_upload([["Mine kunder"], ["Dato", "Type", "Firma"],
+                          [dt.datetime(2023, 10, 20, 9, 30), "møde", "Acme"], [45220, "opkald", "Acme"]])  # noqa: DTZ001
+    job = imported_job(world.rita, upload, django_capture_on_commit_callbacks)
+    assert (job.header_row, job.imported_rows, job.error_rows) == (2, 2, 0)
+    moments = sorted(a.occurred_at for a in Activity.objects.filter(owner=world.rita))
+    assert moments[0].date() == dt.date(2023, 10, 20)
+    assert moments[1].date() == dt.date(2023, 10, 22)
+
+
+DEAL_HEADER = ["Aftale", "Kunde", "Fase", "Startdato", "Lukket", "Beløb"]
+
+
+def test_deals_feed_the_stage_change_log_for_coaching(world: World, django_capture_on_commit_callbacks: Any) -> None:
+    rows = [
+        DEAL_HEADER,
+        ["Pilot", "Acme", "Proposal", "2024-01-01", "", "25.000"],
+        ["Platform", "Acme", "won", "2024-01-01", "2024-01-31", "1.234,50"],
+        ["Ghost", "Acme", "Dreaming", "2024-01-01", "", ""],
+    ]
+    job = imported_job(world.rita, csv_upload(rows), django_capture_on_commit_callbacks, kind="deals")
+    assert (job.imported_rows, job.error_rows) == (2, 1)
+    pilot = Deal.objects.get(name="Pilot")
+    assert (pilot.stage.name, pilot.amount, pilot.engaged_on, pilot.closed_on) == (
+        "Proposal", 25000, dt.date(2024, 1, 1), None)
+    won = Deal.objects.get(name="Platform")
+    assert (won.stage.name, won.closed_on, str(won.amount)) == ("Won", dt.date(2024, 1, 31), "1234.50")
+    won_moves = DealStageChange.objects.filter(deal=won).order_by("changed_at")
+    assert [(c.from_stage.name, c.to_stage.name) for c in won_moves] == [
+        ("Lead", "Meeting"), ("Meeting", "Proposal"), ("Proposal", "Won")]
+    assert {c.seconds_in_from_stage for c in won_moves} == {10 * 86400}
+    assert DealStageChange.objects.filter(deal=pilot).count() == 2
+    per_stage = stage_days_by_rep(rep_ids=[world.rita.pk])[world.rita.pk]
+    assert per_stage[world.stages[0].pk][1] == 2  # both deals' stays in "Lead" count
+    assert "Dreaming" in ImportRowError.objects.get(job=job).messages[0]
+    again = imported_job(world.rita, csv_upload(rows), django_capture_on_commit_callbacks, kind="deals")
+    assert (again.imported_rows, again.skipped_duplicates) == (0, 2)
+    assert Deal.objects.count() == 2
+
+
+def test_a_lead_may_import_for_named_people_and_unknown_people_are_rejected(
+    world: World, django_capture_on_commit_callbacks: Any,
+) -> None:
+    rows = [["Dato", "Type", "Kunde", "Sælger"], ["20-10-2023", "call", "Acme", "rita"],
+            ["20-10-2023", "call", "Acme", "RONJA@example.com"], ["20-10-2023", "call", "Acme", "nobody"],
+            ["20-10-2023", "call", "Acme", ""]]
+    job = imported_job(world.lene, csv_upload(rows), django_capture_on_commit_callbacks)
+    assert job.mapping["owner"] == 3
+    assert (job.imported_rows, job.error_rows) == (3, 1)
+    owners = sorted(Activity.objects.values_list("owner__username", flat=True))
+    assert owners == ["lene", "rita", "ronja"]
+
+
+def test_only_a_lead_may_map_an_owner_column(world: World) -> None:
+    rows = [["Dato", "Type", "Kunde", "Sælger"], ["20-10-2023", "call", "Acme", "ronja"]]
+    job = services.import_job_create(owner=world.rita, uploaded=csv_upload(rows), kind="activities")
+    assert "owner" not in job.mapping
+    with pytest.raises(ValidationError):
+        services.import_job_map(job=job, mapping={**job.mapping, "owner": 3}, create_unknown_accounts=True)
+
+
+def test_mapping_must_name_every_required_field(world: World) -> None:
+    job = services.import_job_create(owner=world.rita, uploaded=csv_upload([HEADER, GOOD_ROWS[0]]), kind="activities")
+    with pytest.raises(ValidationError) as raised:
+        services.import_job_map(job=job, mapping={"date": 0}, create_unknown_accounts=True)
+    assert len(raised.value.messages) == 2
+
+
+def test_running_the_task_again_changes_nothing(world: World, django_capture_on_commit_callbacks: Any) -> None:
+    job = imported_job(world.rita, csv_upload([HEADER, *GOOD_ROWS, BAD_ROW]), django_capture_on_commit_callbacks)
+    before = (Activity.objects.count(), ImportRowError.objects.count(), job.imported_rows, job.error_rows)
+    run_import(job.pk)
+    job.refresh_from_db()
+    assert (Activity.objects.count(), ImportRowError.objects.count(), job.imported_rows, job.error_rows) == before
+
+
+def test_an_interrupted_run_resumes_after_its_last_chunk(
+    world: World, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(services, "CHUNK_ROWS", 2)
+    job = previewed_job(world.rita, csv_upload([HEADER, *GOOD_ROWS, BAD_ROW]))
+    real_write = services._write_chunk
+    calls = {"n": 0}
+
+    def crash_on_second_chunk(*args: Any, **kwargs: Any) -> bool:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise ConnectionError("worker lost")
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_write_chunk", crash_on_second_chunk)
+    with pytest.raises(ConnectionError), django_capture_on_commit_callbacks(execute=True):
+        services.import_job_start(job=job, language="en")
+    job.refresh_from_db()
+    assert (job.status, job.processed_rows, Activity.objects.count()) == (ImportStatus.RUNNING, 2, 2)
+    services.import_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.processed_rows, job.imported_rows, job.error_rows) == (ImportStatus.DONE, 4, 3, 1)
+    assert Activity.objects.count() == 3
+
+
+def test_upload_rejects_other_file_types_and_unreadable_files(world: World) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    with pytest.raises(ValidationError):
+        services.import_job_create(owner=world.rita, uploaded=SimpleUploadedFile("x.pdf", b"%PDF"), kind="activities")
+    with pytest.raises(ValidationError):
+        services.import_job_create(owner=world.rita, uploaded=SimpleUploadedFile("x.xlsx", b"nope"), kind="activities")
+    with pytest.raises(ValidationError):
+        services.import_job_create(owner=world.rita, uploaded=SimpleUploadedFile("x.csv", b""), kind="activities")
