@@ -27,7 +27,7 @@ def main() -> None:
 
     if connections["default"].vendor == "sqlite":
         # A file database: in-memory SQLite would flatter the figures.
-        connections["default"].settings_dict["TEST"]["NAME"] = str(ROOT / "bench-db.sqlite3")
+        connections["default"].settings_dict["TEST"]["NAME"] = str(ROOT / f"bench-db-{os.getpid()}.sqlite3")
     from crm_adoption.celery import app
 
     app.conf.task_always_eager = True

@@ -8,8 +8,9 @@ from rest_framework.views import APIView
 
 from apps.activities import selectors, services
 from apps.activities.models import ActivityType
-from apps.usage.kinds import EventSource
+from apps.core.types import authenticated_user
 from apps.suggestions.services import suggestions_after_activity
+from apps.usage.kinds import EventSource
 
 
 class ActivityInputSerializer(serializers.Serializer):
@@ -50,10 +51,11 @@ class ActivityLogApi(APIView):
             deal = selectors.open_deals_for(request.user).filter(pk=data["deal_id"]).first()
             if deal is None:
                 raise serializers.ValidationError({"deal_id": ["That deal is not one of your open deals."]})
+        user_id = authenticated_user(request).pk
         activity, created = services.activity_log(
-            owner_id=request.user.pk, type=data["type"], account=account, deal=deal, summary=data["summary"],
+            owner_id=user_id, type=data["type"], account=account, deal=deal, summary=data["summary"],
             occurred_at=data.get("occurred_at"), source=EventSource.API,
-            idempotency_key=f"api:{request.user.pk}:{data['idempotency_key']}",
+            idempotency_key=f"api:{user_id}:{data['idempotency_key']}",
         )
         suggestions = suggestions_after_activity(activity=activity)
         body = ActivityOutputSerializer({"id": activity.pk, "created": created, "suggestions": suggestions}).data

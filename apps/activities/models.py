@@ -98,6 +98,9 @@ class DealStageChange(models.Model):
         ordering = ["changed_at"]
         indexes = [models.Index(fields=["deal", "changed_at"], name="stagechange_deal_time")]
 
+    def __str__(self) -> str:
+        return f"{self.deal_id}: {self.from_stage_id} → {self.to_stage_id}"
+
 
 class ActivityType(models.TextChoices):
     CALL = "call", _("Call")

@@ -9,10 +9,10 @@ from django.utils.http import urlencode
 from apps.activities import selectors, services
 from apps.activities.forms import ActivityLogForm, entry_seconds_from
 from apps.activities.models import Activity, ActivityType
+from apps.core.types import AuthenticatedHttpRequest
 from apps.roles.decorators import member_required
 from apps.suggestions.models import Suggestion
 from apps.suggestions.services import suggestions_after_activity
-
 
 JUST_LOGGED_KEY = "activities.just_logged"
 
@@ -34,7 +34,7 @@ def _initial_target(request: HttpRequest) -> tuple[str, str]:
 
 
 @member_required
-def log(request: HttpRequest) -> HttpResponse:
+def log(request: AuthenticatedHttpRequest) -> HttpResponse:
     accounts = selectors.accounts_for(request.user)
     deals = selectors.open_deals_for(request.user)
     if request.method == "POST":
@@ -68,7 +68,9 @@ def log(request: HttpRequest) -> HttpResponse:
     logged_suggestions: list[Suggestion] = []
     logged_id = request.GET.get("logged", "")
     if logged_id.isdigit():
-        logged = Activity.objects.filter(pk=int(logged_id), owner=request.user).select_related("account", "deal").first()
+        logged = (
+            Activity.objects.filter(pk=int(logged_id), owner=request.user).select_related("account", "deal").first()
+        )
         just_logged = request.session.get(JUST_LOGGED_KEY) or {}
         if logged is not None and just_logged.get("activity") == logged.pk:
             logged_suggestions = list(
@@ -89,6 +91,6 @@ def log(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def targets(request: HttpRequest) -> JsonResponse:
+def targets(request: AuthenticatedHttpRequest) -> JsonResponse:
     """Return deals and accounts matching ?q= for the log form's keyboard picker."""
     return JsonResponse({"results": selectors.search_targets(request.user, request.GET.get("q", "")[:100])})

@@ -94,7 +94,9 @@ def comparison(rows: list[TeamAmbassadors], *, without_label: str) -> tuple[list
 
 def colleagues(user: AnyUser) -> QuerySet:
     """Return the people in the user's organisation they may give kudos to (not themself)."""
-    return organisation_users(user).exclude(pk=user.pk).order_by("first_name", "last_name", "username")
+    if user.pk is None:
+        return User.objects.none()
+    return organisation_users(user).exclude(pk=int(user.pk)).order_by("first_name", "last_name", "username")
 
 
 def kudos_received(*, user_id: int) -> QuerySet[Kudos]:

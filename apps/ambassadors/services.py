@@ -85,7 +85,7 @@ def kudos_give(
 
     Giving the same form (same key) twice returns the first kudos.
     """
-    key = f"kudos:{idempotency_key}"
+    key = f"kudos:{giver_id}:{idempotency_key}"
     existing = Kudos.objects.filter(idempotency_key=key, giver_id=giver_id).first()
     if existing is not None:
         return existing

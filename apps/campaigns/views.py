@@ -1,5 +1,6 @@
 """Campaign pages: marketers keep campaigns and attribute deals; reports close the loop to revenue."""
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -134,8 +135,14 @@ def campaign_attribute(request: HttpRequest, campaign_id: int) -> HttpResponse:
     })
 
 
+def _thousands(amount: Decimal) -> Decimal:
+    # The chart prints values with %g, which turns millions into 1.2e+06; thousands stay readable.
+    return (amount / 1000).quantize(Decimal("1"))
+
+
 def _pipeline_chart(figures: CampaignFigures, title: str) -> Any:
-    return bar_chart([Point(label=s.name, value=s.amount) for s in figures.pipeline], title=title)
+    return bar_chart([Point(label=s.name, value=_thousands(s.amount)) for s in figures.pipeline], title=title,
+                     unit=" k")
 
 
 @member_required
@@ -159,8 +166,8 @@ def campaigns_overview(request: HttpRequest) -> HttpResponse:
     overview = selectors.campaigns_overview(organisation_id=membership.organisation_id)
     services.campaign_report_deliver(user_id=membership.user_id)
     revenue_chart = bar_chart(
-        [Point(label=c.name, value=f.won_revenue) for c, f in overview.campaigns],
-        title=_("Won revenue by campaign"),
+        [Point(label=c.name, value=_thousands(f.won_revenue)) for c, f in overview.campaigns],
+        title=_("Won revenue by campaign"), unit=" k",
     )
     return render(request, "campaigns/overview.html", {
         "overview": overview,

@@ -47,13 +47,14 @@ def rep(request: HttpRequest, team_id: int, user_id: int) -> HttpResponse:
         raise Http404
     access_record(viewer_id=int(request.user.pk or 0), subject_id=subject.pk, what=WHAT_COACHING_PAGE)
     name = subject.get_full_name() or subject.get_username()
+    team_label = _("team")
     bars: list[Point] = []
     for stage in coaching.stages:
         comparison = row.stages[stage.pk]
         # Only stages with enough finished deals are drawn, so one slow deal is not over-read.
         if comparison.rep.enough_for_days:
             bars.append(Point(f"{stage.name} – {name}", round(comparison.rep.avg_days or 0, 1)))
-            bars.append(Point(f"{stage.name} – {_('team')}", round(comparison.team.avg_days or 0, 1)))
+            bars.append(Point(f"{stage.name} – {team_label}", round(comparison.team.avg_days or 0, 1)))
     chart = (
         bar_chart(bars, title=_("Average days in stage: %(name)s and the team") % {"name": name}, unit=" d")
         if bars else None

@@ -20,6 +20,11 @@ class Point:
     value: Number | None
 
 
+def _number(value: float) -> str:
+    """Format a figure for a chart label: whole thousands grouped, small values as they are."""
+    return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:g}"
+
+
 def line_chart(
     points: Sequence[Point],
     *,
@@ -43,7 +48,9 @@ def line_chart(
     for tick in (y_min, (float(y_min) + float(y_max)) / 2, y_max):
         y = y_of(tick)
         parts.append(f'<line x1="{pad_l}" y1="{y:.1f}" x2="{width - pad_r}" y2="{y:.1f}" class="chart-grid"/>')
-        parts.append(f'<text x="{pad_l - 4}" y="{y + 4:.1f}" text-anchor="end" class="chart-axis">{float(tick):g}</text>')
+        parts.append(
+            f'<text x="{pad_l - 4}" y="{y + 4:.1f}" text-anchor="end" class="chart-axis">{float(tick):g}</text>'
+        )
     if reference is not None:
         y = y_of(reference)
         parts.append(f'<line x1="{pad_l}" y1="{y:.1f}" x2="{width - pad_r}" y2="{y:.1f}" class="chart-reference"/>')
@@ -108,7 +115,7 @@ def bar_chart(
         parts.append(
             f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" class="chart-axis">{escape(bar.label)}</text>'
             f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row_h - 8}" class="chart-bar"/>'
-            f'<text x="{label_w + w + 4:.1f}" y="{y + 15}" class="chart-axis">{value:g}{escape(unit)}</text>'
+            f'<text x="{label_w + w + 4:.1f}" y="{y + 15}" class="chart-axis">{_number(value)}{escape(unit)}</text>'
         )
     return format_html(
         '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}"><title>{}</title>{}</svg>',

@@ -14,7 +14,7 @@ from apps.coaching.selectors import stage_diagnostic
 from apps.core.charts import Point, sparkline
 from apps.core.periods import rolling_window, week_start
 from apps.givegets.selectors import contracts_honour
-from apps.quickwins.selectors import milestone_summaries, results_by_user
+from apps.quickwins.selectors import milestone_summaries, open_nudges, results_by_user
 from apps.roles.models import Team
 from apps.rollout.selectors import phases_adoption
 from apps.scoring.explain import explain
@@ -46,6 +46,7 @@ def person_dashboard(*, user_id: int, today: dt.date | None = None) -> dict[str,
         "suggestions": open_suggestions(user_id=user_id),
         "activities": recent_activities(user_id=user_id),
         "looks": who_looked_at(subject_id=user_id),
+        "nudges": open_nudges(user_id=user_id),
     }
 
 

@@ -6,11 +6,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from apps.core.charts import line_chart
+from apps.core.types import AuthenticatedHttpRequest
 from apps.dashboards import selectors
 from apps.roles.decorators import manager_required, member_required, project_lead_required
 from apps.roles.models import Team
-from apps.roles.policies import can_view_team, get_person_or_404, is_manager, is_project_lead, managed_team_ids, membership_of
-from apps.trust.services import access_record
+from apps.roles.policies import (
+    can_view_team,
+    get_person_or_404,
+    is_manager,
+    is_project_lead,
+    managed_team_ids,
+    membership_of,
+)
+from apps.trust.services import WHAT_SCORE_DASHBOARD, access_record
 
 
 @login_required
@@ -30,7 +38,7 @@ def _person_context(subject_id: int) -> dict[str, object]:
 
 
 @member_required
-def me(request: HttpRequest) -> HttpResponse:
+def me(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = _person_context(request.user.pk)
     context["subject"] = request.user
     context["is_self"] = True
@@ -38,12 +46,12 @@ def me(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def person(request: HttpRequest, user_id: int) -> HttpResponse:
+def person(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     """A manager opens one of their reps; the look is recorded and shown to that rep."""
     subject = get_person_or_404(request.user, user_id)
     if subject.pk == request.user.pk:
         return redirect("dashboards:me")
-    access_record(viewer_id=request.user.pk, subject_id=subject.pk, what="score dashboard")
+    access_record(viewer_id=request.user.pk, subject_id=subject.pk, what=WHAT_SCORE_DASHBOARD)
     context = _person_context(subject.pk)
     context["subject"] = subject
     context["is_self"] = False
@@ -51,7 +59,7 @@ def person(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 @manager_required
-def team(request: HttpRequest, team_id: int | None = None) -> HttpResponse:
+def team(request: AuthenticatedHttpRequest, team_id: int | None = None) -> HttpResponse:
     team_ids = managed_team_ids(request.user)
     if team_id is None:
         team_id = team_ids[0]
@@ -64,7 +72,7 @@ def team(request: HttpRequest, team_id: int | None = None) -> HttpResponse:
 
 
 @project_lead_required
-def lead(request: HttpRequest) -> HttpResponse:
+def lead(request: AuthenticatedHttpRequest) -> HttpResponse:
     membership = membership_of(request.user)
     context = selectors.lead_dashboard(organisation_id=membership.organisation_id)  # type: ignore[union-attr]
     return render(request, "dashboards/lead.html", context)

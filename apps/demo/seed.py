@@ -9,14 +9,15 @@ then scored with the same services production uses.
 import datetime as dt
 import importlib
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from apps.activities.models import Account, Activity, ActivityType, Deal, DealStageChange, Stage
+from apps.activities.models import Account, Activity, Deal, DealStageChange, Stage
 from apps.activities.services import EVENT_KIND_OF_TYPE
 from apps.core.periods import week_start
 from apps.givegets.models import Cadence, Delivery, DeliveryKind, GiveGetContract
@@ -31,14 +32,14 @@ from apps.trust.models import DataUseStatement
 from apps.usage.kinds import EventKind, EventSource
 from apps.usage.models import UsageEvent
 
-User = get_user_model()
 DEMO_PASSWORD = "demo1234"
 ORGANISATION_NAME = "Nordlys Solutions ApS"
 WEEKS = 12
 # Apps that add their own demo data expose `seed_demo(ctx: DemoContext) -> None` in demo.py.
 EXTENSION_MODULES = [
-    "apps.rollout.demo", "apps.givegets.demo", "apps.quickwins.demo", "apps.pulse.demo",
-    "apps.digests.demo", "apps.imports.demo", "apps.campaigns.demo", "apps.coaching.demo", "apps.trust.demo",
+    "apps.givegets.demo", "apps.quickwins.demo", "apps.pulse.demo", "apps.ambassadors.demo",
+    "apps.suggestions.demo", "apps.service.demo", "apps.campaigns.demo", "apps.trust.demo",
+    "apps.digests.demo", "apps.rollout.demo",
 ]
 
 ACCOUNT_NAMES = [
@@ -124,7 +125,7 @@ ROLE_NAMES = {
 }
 
 # What each role types in, with the share of their entries of each kind.
-GIVE_MIX = {
+GIVE_MIX: dict[str, list[tuple[str, float]]] = {
     RoleKind.SALES_REP: [(EventKind.CALL_LOGGED, 0.45), (EventKind.MEETING_LOGGED, 0.3), (EventKind.EMAIL_LOGGED, 0.15), (EventKind.NOTE_LOGGED, 0.1)],
     RoleKind.SERVICE_AGENT: [(EventKind.CASE_LOGGED, 0.7), (EventKind.CALL_LOGGED, 0.3)],
     RoleKind.MARKETER: [(EventKind.CAMPAIGN_LOGGED, 0.4), (EventKind.DEAL_ATTRIBUTED, 0.6)],
@@ -174,7 +175,7 @@ class DemoContext:
     rng: random.Random
     roles: dict[str, Role] = field(default_factory=dict)
     teams: dict[str, Team] = field(default_factory=dict)
-    users: dict[str, object] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
     stories: dict[int, Story] = field(default_factory=dict)
     stages: list[Stage] = field(default_factory=list)
     accounts: list[Account] = field(default_factory=list)
@@ -185,7 +186,7 @@ def _aware(day: dt.date, hour: int, minute: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=timezone.get_current_timezone())
 
 
-def _weighted(rng: random.Random, mix: list[tuple[str, float]]) -> str:
+def _weighted(rng: random.Random, mix: Sequence[tuple[str, float]]) -> str:
     kinds, weights = zip(*mix, strict=True)
     return rng.choices(kinds, weights=weights)[0]
 
@@ -314,7 +315,7 @@ def _history(ctx: DemoContext, deals_by_rep: dict[int, list[Deal]]) -> None:
     contracts = {(c.role_id, c.get_kind): c for c in GiveGetContract.objects.all()}
     memberships = {m.user_id: m for m in Membership.objects.select_related("role")}
     this_monday = week_start(ctx.today)
-    activity_type_of = {v: k for k, v in EVENT_KIND_OF_TYPE.items()}
+    activity_type_of: dict[str, str] = {v: k for k, v in EVENT_KIND_OF_TYPE.items()}
     for user_id, story in sorted(ctx.stories.items()):
         membership = memberships[user_id]
         role = membership.role
@@ -349,13 +350,12 @@ def _history(ctx: DemoContext, deals_by_rep: dict[int, list[Deal]]) -> None:
                         occurred_at=moment, entry_seconds=seconds), len(events) - 1))
                 if ctx.rng.random() < 0.5:
                     accepted = ctx.rng.random() < story.suggestion_accept_rate
+                    contract = contracts.get((role.pk, DeliveryKind.NEXT_ACTION))
                     deliveries.append(Delivery(
                         user_id=user_id, kind=DeliveryKind.NEXT_ACTION, delivered_at=moment,
                         consumed_at=moment + dt.timedelta(minutes=2) if accepted else None,
-                        value_minutes=contracts.get((role.pk, DeliveryKind.NEXT_ACTION)).get_minutes_saved
-                        if (role.pk, DeliveryKind.NEXT_ACTION) in contracts else role.suggestion_accepted_minutes,
-                        contract=contracts.get((role.pk, DeliveryKind.NEXT_ACTION)),
-                        idempotency_key=f"demo-suggestion:{key}"))
+                        value_minutes=contract.get_minutes_saved if contract else role.suggestion_accepted_minutes,
+                        contract=contract, idempotency_key=f"demo-suggestion:{key}"))
             weekly = [c for (rid, _k), c in contracts.items() if rid == role.pk and c.cadence != Cadence.PER_OCCURRENCE]
             for contract in weekly:
                 if weeks_ago == 0:

@@ -16,10 +16,9 @@ def _viewer_id(request: HttpRequest) -> int:
 
 
 def _show(request: HttpRequest, digest: Digest) -> HttpResponse:
+    """Render the digest; opening it is what consumes the get."""
     opened = services.digest_open(digest=digest)
-    context = digest_display(opened)
-    context["is_latest"] = selectors.latest_digest(user_id=_viewer_id(request)) == opened
-    return render(request, "digests/detail.html", context)
+    return render(request, "digests/detail.html", digest_display(opened))
 
 
 @member_required

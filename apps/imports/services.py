@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.activities.models import Account, Activity, Deal, DealStageChange, Stage
+from apps.activities.models import Account, Activity, ActivityType, Deal, DealStageChange, Stage
 from apps.activities.services import EVENT_KIND_OF_TYPE
 from apps.imports.models import ImportJob, ImportKind, ImportRowError, ImportStatus
 from apps.imports.parsing import (
@@ -440,7 +440,7 @@ def _write_activities(rows: list[CleanRow], event_ids: Mapping[str, int]) -> Non
         Activity(
             owner_id=r.values["owner_id"], type=r.values["type"], account_id=r.values["account_id"],
             deal_id=r.values["deal_id"],
-            summary=r.values["summary"] or _("Imported %(type)s") % {"type": r.values["type"]},
+            summary=r.values["summary"] or _("Imported %(type)s") % {"type": ActivityType(r.values["type"]).label},
             occurred_at=_aware(r.values["occurred_at"]), entry_seconds=None,
             usage_event_id=event_ids[r.values[KEY_FIELD]],
         )

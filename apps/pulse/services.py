@@ -35,7 +35,7 @@ def pulse_answer(
 
     Submitting the same form (same token) twice returns the first response.
     """
-    key = f"pulse:{form_token}"
+    key = f"pulse:{user_id}:{form_token}"
     existing = PulseResponse.objects.filter(idempotency_key=key, user_id=user_id).first()
     if existing is not None:
         return existing

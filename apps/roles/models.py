@@ -82,7 +82,7 @@ class Membership(models.Model):
 class Team(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(_("name"), max_length=100)
-    members = models.ManyToManyField(
+    members: models.ManyToManyField = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="TeamMember", related_name="teams", blank=True
     )
 

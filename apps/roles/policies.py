@@ -4,26 +4,37 @@ Reps see their own data; managers see the members of the teams they manage; proj
 see configuration and aggregates of their organisation, never one person's page.
 """
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.contrib.auth import get_user_model
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import QuerySet
 from django.http import Http404
 
 from apps.roles.models import Membership, RoleKind, TeamMember
 
-User = get_user_model()
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = User | AbstractBaseUser | AnonymousUser
+_UNSET = object()
+
+
+def _cached(user: AnyUser, name: str, compute: Callable[[], Any]) -> Any:
+    """Return a value cached on the user object: pages ask the same question many times."""
+    value = user.__dict__.get(name, _UNSET)
+    if value is _UNSET:
+        value = compute()
+        user.__dict__[name] = value
+    return value
 
 
 def membership_of(user: AnyUser) -> Membership | None:
-    """Return the user's membership (cached on the user object), or None."""
+    """Return the user's membership, or None for anonymous people and people without a role."""
     if not user.is_authenticated:
         return None
-    cached = getattr(user, "_membership_cache", "unset")
-    if cached != "unset":
-        return cached  # type: ignore[no-any-return]
-    membership = Membership.objects.select_related("role", "organisation").filter(user=user).first()
-    user._membership_cache = membership  # type: ignore[union-attr]
+    membership: Membership | None = _cached(
+        user,
+        "_membership_cache",
+        lambda: Membership.objects.select_related("role", "organisation").filter(user_id=user.pk).first(),
+    )
     return membership
 
 
@@ -44,15 +55,18 @@ def managed_team_ids(user: AnyUser) -> list[int]:
     """Return the ids of the teams this user manages."""
     if not user.is_authenticated:
         return []
-    cached = getattr(user, "_managed_team_ids", None)
-    if cached is None:
-        cached = list(TeamMember.objects.filter(user=user, is_manager=True).values_list("team_id", flat=True))
-        user._managed_team_ids = cached  # type: ignore[union-attr]
-    return cached
+    team_ids: list[int] = _cached(
+        user,
+        "_managed_team_ids",
+        lambda: list(TeamMember.objects.filter(user_id=user.pk, is_manager=True).values_list("team_id", flat=True)),
+    )
+    return team_ids
 
 
-def managed_users(manager: AnyUser) -> QuerySet:
+def managed_users(manager: AnyUser) -> QuerySet[User]:
     """Return the users in the teams this user manages (not the manager themself)."""
+    if manager.pk is None:
+        return User.objects.none()
     return (
         User.objects.filter(team_memberships__team_id__in=managed_team_ids(manager), team_memberships__is_manager=False)
         .exclude(pk=manager.pk)
@@ -60,7 +74,8 @@ def managed_users(manager: AnyUser) -> QuerySet:
     )
 
 
-def organisation_users(user: AnyUser) -> QuerySet:
+def organisation_users(user: AnyUser) -> QuerySet[User]:
+    """Return everyone with a role in the user's organisation."""
     membership = membership_of(user)
     if membership is None:
         return User.objects.none()
@@ -82,14 +97,7 @@ def can_view_team(viewer: AnyUser, team_id: int) -> bool:
     return team_id in managed_team_ids(viewer)
 
 
-def visible_people(viewer: AnyUser) -> QuerySet:
-    """Return every user whose personal data `viewer` may open, themself included."""
-    if not viewer.is_authenticated:
-        return User.objects.none()
-    return User.objects.filter(pk__in=[viewer.pk, *managed_users(viewer).values_list("pk", flat=True)])
-
-
-def get_person_or_404(viewer: AnyUser, subject_id: int) -> "User":  # type: ignore[valid-type]
+def get_person_or_404(viewer: AnyUser, subject_id: int) -> User:
     """Return the user `subject_id` if `viewer` may see them; 404 otherwise (no existence leak)."""
     if not can_view_person(viewer, subject_id):
         raise Http404

@@ -30,21 +30,17 @@ class PhaseForm(forms.Form):
     planned_start = forms.DateField(label=_("Planned start"), widget=DateInput())
     go_live_on = forms.DateField(label=_("Go-live date"), widget=DateInput())
     min_net_beneficiary_pct = forms.IntegerField(
-        label=_("Minimum share of net beneficiaries (%)"), min_value=0, max_value=100, initial=70,
-        error_messages={"min_value": _("Enter a share between 0 and 100 %."),
-                        "max_value": _("Enter a share between 0 and 100 %.")},
+        label=_("Minimum share of net beneficiaries (%)"), initial=70,
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100}),
     )
     min_quickwin_on_time_pct = forms.IntegerField(
-        label=_("Minimum share of quick wins on time (%)"), min_value=0, max_value=100, initial=80,
-        error_messages={"min_value": _("Enter a share between 0 and 100 %."),
-                        "max_value": _("Enter a share between 0 and 100 %.")},
+        label=_("Minimum share of quick wins on time (%)"), initial=80,
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100}),
     )
     min_weeks_live = forms.IntegerField(label=_("Minimum weeks live"), min_value=0, max_value=52, initial=2)
     min_pulse_score = forms.DecimalField(
-        label=_("Minimum mean pulse score (1–7, optional)"), required=False, min_value=Decimal(1),
-        max_value=Decimal(7), max_digits=3, decimal_places=2,
-        error_messages={"min_value": _("Enter a pulse score between 1 and 7, or leave it empty."),
-                        "max_value": _("Enter a pulse score between 1 and 7, or leave it empty.")},
+        label=_("Minimum mean pulse score (1–7, optional)"), required=False, max_digits=3, decimal_places=2,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 7, "step": "0.1"}),
     )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
@@ -61,6 +57,25 @@ class PhaseForm(forms.Form):
             "min_quickwin_on_time_pct": phase.min_quickwin_on_time_pct,
             "min_weeks_live": phase.min_weeks_live, "min_pulse_score": phase.min_pulse_score,
         }
+
+    # Range checks by hand: Django's min/max messages are %-formatted, which a "%" sign breaks.
+    def _share(self, field: str) -> int:
+        value: int = self.cleaned_data[field]
+        if not 0 <= value <= 100:
+            raise ValidationError(_("Enter a share between 0 and 100 %."))
+        return value
+
+    def clean_min_net_beneficiary_pct(self) -> int:
+        return self._share("min_net_beneficiary_pct")
+
+    def clean_min_quickwin_on_time_pct(self) -> int:
+        return self._share("min_quickwin_on_time_pct")
+
+    def clean_min_pulse_score(self) -> Decimal | None:
+        value: Decimal | None = self.cleaned_data["min_pulse_score"]
+        if value is not None and not Decimal(1) <= value <= Decimal(7):
+            raise ValidationError(_("Enter a pulse score between 1 and 7, or leave it empty."))
+        return value
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -6,11 +6,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.types import authenticated_user
 from apps.roles.policies import get_person_or_404
 from apps.scoring.explain import explain
 from apps.scoring.models import ScoreSnapshot
 from apps.scoring.selectors import current_snapshot, score_trend
-from apps.trust.services import access_record
+from apps.trust.services import WHAT_SCORE_DASHBOARD, access_record
 
 
 class SnapshotSerializer(serializers.ModelSerializer):
@@ -44,7 +45,7 @@ class MyScoreApi(APIView):
     @extend_schema(responses=ScoreOutputSerializer)
     def get(self, request: Request) -> Response:
         """Return your Net Beneficiary score, its explanation and the 8-week trend."""
-        return Response(_score_body(request.user.pk))
+        return Response(_score_body(authenticated_user(request).pk))
 
 
 class PersonScoreApi(APIView):
@@ -52,5 +53,5 @@ class PersonScoreApi(APIView):
     def get(self, request: Request, user_id: int) -> Response:
         """Return the score of a person you may see (yourself, or a member of a team you manage)."""
         subject = get_person_or_404(request.user, user_id)
-        access_record(viewer_id=request.user.pk, subject_id=subject.pk, what="score (API)")
+        access_record(viewer_id=authenticated_user(request).pk, subject_id=subject.pk, what=WHAT_SCORE_DASHBOARD)
         return Response(_score_body(subject.pk))

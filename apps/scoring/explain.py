@@ -63,7 +63,7 @@ def explain(snapshot: ScoreSnapshot) -> list[str]:
         )
     else:
         lines.append(_("Score = 50 + 50 × index = %(score)s.") % {"score": snapshot.score})
-    lines.append(STATUS_MEANING[snapshot.status]())
+    lines.append(STATUS_MEANING[NetStatus(snapshot.status)]())
     return lines
 
 

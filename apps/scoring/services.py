@@ -70,9 +70,9 @@ def _q2(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
-def _expected_minutes_by_role() -> dict[tuple[int, str], Decimal]:
+def _expected_minutes_by_role() -> dict[tuple[int | None, str], Decimal]:
     """Return the contracts' expected minutes per (role, give kind) for unmeasured entries."""
-    expected: dict[tuple[int, str], Decimal] = {}
+    expected: dict[tuple[int | None, str], Decimal] = {}
     for role_id, kind, minutes in GiveGetContract.objects.filter(is_active=True).values_list(
         "role_id", "give_kind", "give_expected_minutes"
     ):
@@ -92,7 +92,7 @@ def collect_inputs(
 
     memberships = Membership.objects.filter(user_id__in=user_ids).values_list("user_id", "role_id")
     role_of_user = dict(memberships)
-    roles = Role.objects.in_bulk({r for r in role_of_user.values()})
+    roles = Role.objects.in_bulk(set(role_of_user.values()))
     users_by_role: dict[int | None, list[int]] = defaultdict(list)
     for user_id in user_ids:
         users_by_role[role_of_user.get(user_id)].append(user_id)
@@ -115,9 +115,7 @@ def collect_inputs(
         for row in rows:
             kind = row["kind"]
             unmeasured = row["n"] - row["measured_n"]
-            per_entry = expected.get((role_id, kind), GIVE_KIND_DEFAULT_MINUTES[kind]) if role_id else (
-                GIVE_KIND_DEFAULT_MINUTES[kind]
-            )
+            per_entry = expected.get((role_id, kind), GIVE_KIND_DEFAULT_MINUTES[kind])
             minutes = Decimal(row["measured_seconds"] or 0) / 60 + unmeasured * per_entry
             line = GiveLine(count=row["n"], measured=row["measured_n"], minutes=minutes)
             inputs[(row["user_id"], week_start(row["day"]))].give[kind].add(line)
@@ -136,7 +134,9 @@ def collect_inputs(
 
 def _latest_pulse(user_ids: Sequence[int], before: dt.datetime) -> dict[int, tuple[Decimal, Decimal]]:
     rows = (
-        PulseResponse.objects.filter(user_id__in=user_ids, answered_at__lt=before, answered_at__gte=before - PULSE_WINDOW)
+        PulseResponse.objects.filter(
+            user_id__in=user_ids, answered_at__lt=before, answered_at__gte=before - PULSE_WINDOW
+        )
         .order_by("user_id", "answered_at")
         .values_list("user_id", "perceived_usefulness", "perceived_ease_of_use")
     )

@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.types import authenticated_user
 from apps.roles.policies import membership_of
 from apps.usage.kinds import EventKind, EventSource
 from apps.usage.services import usage_event_record
@@ -17,7 +18,8 @@ class EventInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=EventKind.choices)
     occurred_at = serializers.DateTimeField()
     idempotency_key = serializers.CharField(max_length=200)
-    source = serializers.ChoiceField(
+    # A field named "source" shadows Field.source in the stubs only; DRF collects it as a field.
+    source = serializers.ChoiceField(  # type: ignore[assignment]
         choices=[EventSource.API, EventSource.CRM_EXPORT], default=EventSource.API
     )
     duration_seconds = serializers.IntegerField(min_value=0, max_value=86400, required=False, allow_null=True)
@@ -28,7 +30,7 @@ class EventOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
     occurred_at = serializers.DateTimeField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]
     idempotency_key = serializers.CharField()
     created = serializers.BooleanField()
 
@@ -45,9 +47,8 @@ class EventIngestApi(APIView):
         data: dict[str, Any] = serializer.validated_data
         client_key = data.pop("idempotency_key")
         # Keys are namespaced per person so one client's key can never return another's event.
-        event, created = usage_event_record(
-            user_id=request.user.pk, idempotency_key=f"user{request.user.pk}:{client_key}", **data
-        )
+        user_id = authenticated_user(request).pk
+        event, created = usage_event_record(user_id=user_id, idempotency_key=f"user{user_id}:{client_key}", **data)
         body = EventOutputSerializer(
             {"id": event.pk, "kind": event.kind, "occurred_at": event.occurred_at, "source": event.source,
              "idempotency_key": client_key, "created": created}

@@ -82,6 +82,9 @@ def usage_events_record_many(*, events: Iterable[EventInput], batch_size: int = 
 
 
 def _schedule_score_refresh(user_ids: list[int]) -> None:
+    """After commit, refresh what the new events change: scores and quick-win results."""
+    from apps.quickwins.tasks import refresh_quickwins_for_users
     from apps.scoring.tasks import recompute_user_scores
 
     transaction.on_commit(lambda: recompute_user_scores.delay(user_ids=user_ids))
+    transaction.on_commit(lambda: refresh_quickwins_for_users.delay(user_ids=user_ids))

@@ -38,9 +38,12 @@ def test_below_the_minimum_sample_a_rep_is_never_flagged_however_slow():
     team = tally(40, 30, 4.0)
     few = StageComparison(rep=tally(MIN_STAGE_EXITS - 1, 0, 40.0), team=team)
     enough = StageComparison(rep=tally(MIN_STAGE_EXITS, 0, 40.0), team=team)
-    assert not few.rep.enough_for_conversion and not few.rep.enough_for_days
-    assert not few.slow and not few.low_conversion
-    assert enough.slow and enough.low_conversion
+    assert not few.rep.enough_for_conversion
+    assert not few.rep.enough_for_days
+    assert not few.slow
+    assert not few.low_conversion
+    assert enough.slow
+    assert enough.low_conversion
 
 
 def test_slow_needs_both_the_factor_and_a_whole_day():
@@ -53,7 +56,8 @@ def test_slow_needs_both_the_factor_and_a_whole_day():
 def test_team_values_pool_every_exit_of_the_team():
     per_rep = {1: {10: tally(5, 5, 2.0)}, 2: {10: tally(15, 3, 6.0)}}
     grid, team = compare_stages(per_rep, [1, 2, 3], [10, 11])
-    assert team[10].exits == 20 and team[10].forward == 8
+    assert team[10].exits == 20
+    assert team[10].forward == 8
     assert team[10].avg_days == pytest.approx((5 * 2 + 15 * 6) / 20)
     assert grid[3][10].rep == StageTally()  # a rep without deals is still listed, with nothing
     assert team[11] == StageTally()
@@ -64,11 +68,13 @@ def test_outcomes_win_rate_median_and_team_pool():
     b = DealOutcomes(closed=6, won=1, cycle_days=(100,))
     assert a.win_rate == pytest.approx(0.75)
     assert a.median_cycle_days == 20
-    assert not a.enough_for_win_rate and a.enough_for_cycle
+    assert not a.enough_for_win_rate
+    assert a.enough_for_cycle
     team = team_outcomes({1: a, 2: b}, [1, 2, 3])
     assert (team.closed, team.won) == (10, 4)
     assert team.median_cycle_days == 25  # median of 10, 20, 30, 100
-    assert DealOutcomes().win_rate is None and DealOutcomes().median_cycle_days is None
+    assert DealOutcomes().win_rate is None
+    assert DealOutcomes().median_cycle_days is None
 
 
 HAND_COMPONENTS = {
@@ -107,7 +113,8 @@ def test_net_loser_reason_in_danish():
     missed = [MissedGet(kind="weekly_digest", delivered=4, consumed=0, missed_minutes=Decimal("240"))]
     with translation.override("da"):
         reason = net_loser_reason(components=HAND_COMPONENTS, rolling_get_minutes=Decimal("20"), missed=missed)
-    assert "opkald" in reason and "ugentlige" in reason
+    assert "opkald" in reason
+    assert "ugentlige" in reason
 
 
 def test_biggest_missed_get_ignores_fully_used_gets():

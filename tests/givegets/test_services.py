@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from apps.roles.models import RoleKind
 from apps.usage.kinds import EventKind
 from tests import factories
 
+User = get_user_model()
 MONDAY = dt.date(2026, 3, 2)
 
 
@@ -98,7 +100,7 @@ def test_refresh_skips_people_not_yet_live_and_drops_people_who_left(world: Any)
 def test_refresh_uses_one_query_per_contract_plus_the_writes(world: Any, django_assert_max_num_queries: Any) -> None:
     _meeting_contract(world)
     for i in range(30):
-        user = factories.UserFactory(username=f"rep{i}")
+        user = User.objects.create(username=f"rep{i}")
         factories.MembershipFactory(user=user, role=world.roles[RoleKind.SALES_REP], organisation=world.org)
     # contracts, classification, delete stale, upsert (+ savepoint bookkeeping)
     with django_assert_max_num_queries(7):

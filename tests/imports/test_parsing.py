@@ -38,9 +38,9 @@ def test_parse_date_reads_every_common_format(text: object, expected: dt.date) -
 
 
 def test_parse_date_keeps_a_time_of_day() -> None:
-    assert parse_date("2016-10-20 14:30") == dt.datetime(2016, 10, 20, 14, 30)  # noqa: DTZ001
-    assert parse_date("20-10-2016 kl. 9.15") == dt.datetime(2016, 10, 20, 9, 15)  # noqa: DTZ001
-    assert parse_date(42663.5) == dt.datetime(2016, 10, 20, 12, 0)  # noqa: DTZ001
+    assert parse_date("2016-10-20 14:30") == dt.datetime(2016, 10, 20, 14, 30)
+    assert parse_date("20-10-2016 kl. 9.15") == dt.datetime(2016, 10, 20, 9, 15)
+    assert parse_date(42663.5) == dt.datetime(2016, 10, 20, 12, 0)
 
 
 def test_ambiguous_dates_follow_the_chosen_order() -> None:
@@ -114,14 +114,14 @@ def test_blank_header_cells_are_named_by_column_letter() -> None:
 
 
 def test_xlsx_keeps_date_cells_as_dates(tmp_path: Path) -> None:
-    upload = xlsx_upload([["Date", "Account"], [dt.datetime(2016, 10, 20), "Acme"], [None, None]])  # noqa: DTZ001
+    upload = xlsx_upload([["Date", "Account"], [dt.datetime(2016, 10, 20), "Acme"], [None, None]])
     path = tmp_path / "mine.xlsx"
     path.write_bytes(upload.read())
     source = parsing.open_source(path, "xlsx")
     all_rows = list(source.rows())
-    assert all_rows[1] == [dt.datetime(2016, 10, 20), "Acme"]  # noqa: DTZ001
+    assert all_rows[1] == [dt.datetime(2016, 10, 20), "Acme"]
     shape = parsing.detect_shape(all_rows, rows.synonyms_for("activities", lead=False))
-    assert list(parsing.data_rows(iter(all_rows), shape)) == [(2, [dt.datetime(2016, 10, 20), "Acme"])]  # noqa: DTZ001
+    assert list(parsing.data_rows(iter(all_rows), shape)) == [(2, [dt.datetime(2016, 10, 20), "Acme"])]
 
 
 def test_a_broken_xlsx_is_a_clear_error(tmp_path: Path) -> None:
@@ -142,7 +142,7 @@ def test_clean_row_reports_blank_required_cells_and_ignores_blank_optional_ones(
     assert ok.problems == []
     assert ok.values["type"] == "call"
     assert ok.values["summary"] is None
-    assert ok.values["occurred_at"] == dt.datetime(2016, 10, 20, 12, 0)  # noqa: DTZ001
+    assert ok.values["occurred_at"] == dt.datetime(2016, 10, 20, 12, 0)
 
 
 def test_clean_row_rejects_unknown_types_and_future_dates() -> None:
@@ -185,7 +185,7 @@ def test_stage_moves_of_an_open_deal_leave_a_share_in_the_current_stage() -> Non
 
 
 def test_idempotency_key_depends_on_content_and_occurrence_only() -> None:
-    values = {"owner_id": 1, "occurred_at": dt.datetime(2016, 10, 20, 12), "type": "call",  # noqa: DTZ001
+    values = {"owner_id": 1, "occurred_at": dt.datetime(2016, 10, 20, 12), "type": "call",
               "account": "Acme", "deal": None, "summary": "Hi"}
     content = rows.row_content_key("activities", values)
     assert content == rows.row_content_key("activities", {**values, "account": "ACME"})

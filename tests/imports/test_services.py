@@ -101,12 +101,12 @@ def test_us_dates_follow_the_files_dominant_pattern(world: World, django_capture
 
 def test_xlsx_files_import_with_their_date_cells(world: World, django_capture_on_commit_callbacks: Any) -> None:
     upload = xlsx_upload([["Mine kunder"], ["Dato", "Type", "Firma"],
-                          [dt.datetime(2023, 10, 20, 9, 30), "møde", "Acme"], [45220, "opkald", "Acme"]])  # noqa: DTZ001
+                          [dt.datetime(2023, 10, 20, 9, 30), "møde", "Acme"], [45220, "opkald", "Acme"]])
     job = imported_job(world.rita, upload, django_capture_on_commit_callbacks)
     assert (job.header_row, job.imported_rows, job.error_rows) == (2, 2, 0)
     moments = sorted(a.occurred_at for a in Activity.objects.filter(owner=world.rita))
     assert moments[0].date() == dt.date(2023, 10, 20)
-    assert moments[1].date() == dt.date(2023, 10, 22)
+    assert moments[1].date() == dt.date(2023, 10, 21)
 
 
 DEAL_HEADER = ["Aftale", "Kunde", "Fase", "Startdato", "Lukket", "Beløb"]
@@ -190,8 +190,10 @@ def test_an_interrupted_run_resumes_after_its_last_chunk(
         return real_write(*args, **kwargs)
 
     monkeypatch.setattr(services, "_write_chunk", crash_on_second_chunk)
-    with pytest.raises(ConnectionError), django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=False):
         services.import_job_start(job=job, language="en")
+    with pytest.raises(ConnectionError):
+        services.import_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert (job.status, job.processed_rows, Activity.objects.count()) == (ImportStatus.RUNNING, 2, 2)
     services.import_job_run(job_id=job.pk)

@@ -28,12 +28,12 @@ class PhaseFactory(factory.django.DjangoModelFactory):
     min_weeks_live = 2
 
     @factory.post_generation
-    def teams(self, create, extracted, **kwargs):  # noqa: N805
+    def teams(self, create, extracted, **kwargs):
         if create and extracted:
             self.teams.set(extracted)
 
     @factory.post_generation
-    def roles(self, create, extracted, **kwargs):  # noqa: N805
+    def roles(self, create, extracted, **kwargs):
         if create and extracted:
             self.roles.set(extracted)
 

@@ -56,7 +56,8 @@ def test_nobody_scored_is_no_data_and_never_passes() -> None:
     result = evaluate_gate(CRITERIA, measured(scored=0, net_beneficiaries=0, quickwins_decided=0, quickwins_on_time=0))
     nb = result.result_for(Criterion.NET_BENEFICIARIES)
     qw = result.result_for(Criterion.QUICKWINS_ON_TIME)
-    assert nb is not None and qw is not None
+    assert nb is not None
+    assert qw is not None
     assert (nb.value, nb.passed, nb.has_data) == (None, None, False)
     assert qw.passed is None
     assert not result.passed

@@ -25,7 +25,8 @@ def test_case_log_writes_the_case_and_one_usage_event_with_the_measured_entry_ti
                              channel=CaseChannel.EMAIL, entry_seconds=42, idempotency_key="k1")
     assert created
     assert case.subject == "Invoice wrong"
-    assert case.status == CaseStatus.OPEN and case.solved_at is None
+    assert case.status == CaseStatus.OPEN
+    assert case.solved_at is None
     event = UsageEvent.objects.get(pk=case.usage_event_id)
     assert (event.user_id, event.kind, event.duration_seconds) == (world.sam.pk, EventKind.CASE_LOGGED, 42)
     assert event.metadata == {"account_id": account.pk, "channel": "email"}
