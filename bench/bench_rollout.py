@@ -87,7 +87,8 @@ def _timed(label: str, phase: RolloutPhase, today: dt.date) -> None:
     evaluation = gate_evaluate(phase=phase, today=today)
     elapsed = time.perf_counter() - started
     verdict = "passed" if evaluation.passed else "not passed"
-    print(f"   gate evaluation, {label}, {evaluation.people} people: {elapsed:.2f} s ({verdict})")
+    figures = ", ".join(f"{name} {entry['value']}" for name, entry in evaluation.values.items())
+    print(f"   gate evaluation, {label}, {evaluation.people} people: {elapsed:.2f} s ({verdict}: {figures})")
 
 
 def main() -> None:

@@ -30,7 +30,7 @@ def main() -> None:
         connections["default"].settings_dict["TEST"]["NAME"] = str(ROOT / f"bench-db-{os.getpid()}.sqlite3")
     from crm_adoption.celery import app
 
-    app.conf.task_always_eager = True
+    app.conf.update(CELERY_TASK_ALWAYS_EAGER=True)
     only = os.environ.get("BENCH") or (sys.argv[1] if len(sys.argv) > 1 else "")
     names = sorted(p.stem for p in (ROOT / "bench").glob("bench_*.py"))
     if only:

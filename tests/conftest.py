@@ -42,8 +42,8 @@ def _eager_celery(settings: Any) -> None:
     """Run tasks in-process unless a test asks for the real worker (services marker)."""
     from crm_adoption.celery import app
 
-    app.conf.task_always_eager = True
-    app.conf.task_eager_propagates = True
+    # Celery reads the namespaced (CELERY_*) keys from Django settings before the plain ones.
+    app.conf.update(CELERY_TASK_ALWAYS_EAGER=True, CELERY_TASK_EAGER_PROPAGATES=True)
 
 
 @pytest.fixture(autouse=True)

@@ -62,7 +62,7 @@ def celery_worker_process(queue_name: str, django_db_setup: Any, transactional_d
         "DEBUG": "false",
         "SECRET_KEY": os.environ.get("SECRET_KEY", "worker-test-key"),
     }
-    log_path = ROOT / "test-artifacts" / f"worker-{queue_name}.log"
+    log_path = ROOT / "test-artifacts" / f"worker-{queue_name}-{uuid.uuid4().hex[:6]}.log"
     log_path.parent.mkdir(exist_ok=True)
     log = log_path.open("w")
     process = subprocess.Popen(
@@ -71,14 +71,14 @@ def celery_worker_process(queue_name: str, django_db_setup: Any, transactional_d
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     previous = (app.conf.task_always_eager, app.conf.task_default_queue)
-    app.conf.task_always_eager = False
-    app.conf.task_default_queue = queue_name
+    # Celery reads the namespaced (CELERY_*) keys from Django settings before the plain ones.
+    app.conf.update(CELERY_TASK_ALWAYS_EAGER=False, CELERY_TASK_DEFAULT_QUEUE=queue_name)
     try:
         ready = _wait_for(lambda: "ready." in log_path.read_text(), timeout=60)
         assert ready, "worker did not start:\n" + log_path.read_text()[-3000:]
         yield process
     finally:
-        app.conf.task_always_eager, app.conf.task_default_queue = previous
+        app.conf.update(CELERY_TASK_ALWAYS_EAGER=previous[0], CELERY_TASK_DEFAULT_QUEUE=previous[1])
         process.terminate()
         try:
             process.wait(timeout=20)

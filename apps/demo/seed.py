@@ -35,9 +35,10 @@ from apps.usage.models import UsageEvent
 DEMO_PASSWORD = "demo1234"
 ORGANISATION_NAME = "Nordlys Solutions ApS"
 WEEKS = 12
-# Apps that add their own demo data expose `seed_demo(ctx: DemoContext) -> None` in demo.py.
+# Apps that add their own demo data expose `seed_demo(ctx: DemoContext) -> None` in demo.py,
+# and optionally `after_scores(ctx)` for data that reads the computed scores.
 EXTENSION_MODULES = [
-    "apps.givegets.demo", "apps.quickwins.demo", "apps.pulse.demo", "apps.ambassadors.demo",
+    "apps.givegets.demo", "apps.pulse.demo", "apps.ambassadors.demo",
     "apps.suggestions.demo", "apps.service.demo", "apps.campaigns.demo", "apps.trust.demo",
     "apps.digests.demo", "apps.rollout.demo",
 ]
@@ -412,11 +413,8 @@ def seed_demo(*, today: dt.date | None = None, random_seed: int = 20161201) -> D
     deals = _deals(ctx)
     _history(ctx, deals)
     _pulse(ctx)
-    for module_name in EXTENSION_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError:
-            continue
+    extensions = [importlib.import_module(name) for name in EXTENSION_MODULES]
+    for module in extensions:
         module.seed_demo(ctx)
     user_ids = sorted(ctx.stories)
     this_monday = week_start(ctx.today)
@@ -424,6 +422,10 @@ def seed_demo(*, today: dt.date | None = None, random_seed: int = 20161201) -> D
     scores_compute(user_ids=user_ids, mondays=mondays[:-1], close=True)
     scores_compute(user_ids=user_ids, mondays=mondays[-1:])
     quickwin_results_refresh(today=ctx.today)
+    # Work that reads the finished scores (gate evaluations, digests) runs last.
+    for module in extensions:
+        if hasattr(module, "after_scores"):
+            module.after_scores(ctx)
     return ctx
 
 

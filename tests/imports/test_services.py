@@ -211,3 +211,20 @@ def test_upload_rejects_other_file_types_and_unreadable_files(world: World) -> N
         services.import_job_create(owner=world.rita, uploaded=SimpleUploadedFile("x.xlsx", b"nope"), kind="activities")
     with pytest.raises(ValidationError):
         services.import_job_create(owner=world.rita, uploaded=SimpleUploadedFile("x.csv", b""), kind="activities")
+
+
+def test_activities_link_to_named_deals_and_unknown_deals_are_rejected(
+    world: World, django_capture_on_commit_callbacks: Any,
+) -> None:
+    account = factories.AccountFactory(organisation=world.org, name="Acme")
+    deal = factories.DealFactory(account=account, owner=world.rita, name="Pilot", stage=world.stages[0],
+                                 last_activity_at=None)
+    rows = [["Dato", "Type", "Kunde", "Aftale"], ["20-10-2023", "call", "acme", "pilot"],
+            ["21-10-2023", "call", "Acme", "Moonshot"]]
+    job = imported_job(world.rita, csv_upload(rows), django_capture_on_commit_callbacks)
+    assert (job.imported_rows, job.error_rows) == (1, 1)
+    activity = Activity.objects.get(owner=world.rita)
+    assert (activity.deal_id, activity.account_id) == (deal.pk, account.pk)
+    deal.refresh_from_db()
+    assert deal.last_activity_at == activity.occurred_at
+    assert "Moonshot" in ImportRowError.objects.get(job=job).messages[0]

@@ -149,3 +149,23 @@ def test_pages_render_in_danish(world: World) -> None:
     assert "Importér dit regneark" in start
     preview = client.get(reverse("imports:preview", kwargs={"job_id": job.pk}), HTTP_ACCEPT_LANGUAGE="da")
     assert "Rækker med problemer" in preview.content.decode()
+
+
+def test_a_running_import_shows_live_progress_with_a_no_script_refresh(
+    world: World, django_capture_on_commit_callbacks: Any,
+) -> None:
+    from apps.imports import services
+
+    job = previewed_job(world.rita, csv_upload(ROWS))
+    with django_capture_on_commit_callbacks(execute=False):  # the worker has not picked it up yet
+        services.import_job_start(job=job, language="en")
+    client = world.client_for(world.rita)
+    page = client.get(reverse("imports:progress", kwargs={"job_id": job.pk})).content.decode()
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page
+    assert 'data-finished="false"' in page
+    assert '<p id="result-link" hidden>' in page
+    status = client.get(reverse("imports:status", kwargs={"job_id": job.pk})).json()
+    assert (status["status"], status["processed_rows"], status["total_rows"], status["finished"]) == (
+        "running", 0, 2, False)
+    assert client.get(reverse("imports:result", kwargs={"job_id": job.pk}))["Location"] == reverse(
+        "imports:progress", kwargs={"job_id": job.pk})
