@@ -99,7 +99,8 @@ def _email(*, digest: Digest, language: str) -> None:
 @transaction.atomic
 def digest_open(*, digest: Digest, at: dt.datetime | None = None) -> Digest:
     """Record that the person opened their digest: the get is consumed (once, the first time)."""
-    locked = Digest.objects.select_for_update().select_related("delivery").get(pk=digest.pk)
+    # Lock the digest row only: FOR UPDATE cannot cover the nullable side of the delivery join.
+    locked = Digest.objects.select_for_update(of=("self",)).select_related("delivery").get(pk=digest.pk)
     moment = at or timezone.now()
     if locked.opened_at is None:
         locked.opened_at = moment

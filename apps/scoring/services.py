@@ -109,7 +109,10 @@ def collect_inputs(
             .annotate(
                 n=Count("id"),
                 measured_n=Count("duration_seconds"),
-                measured_seconds=Sum(Least(F("duration_seconds"), Value(cap))),
+                # PostgreSQL's LEAST skips NULLs (LEAST(NULL, 600) = 600): sum measured rows only.
+                measured_seconds=Sum(
+                    Least(F("duration_seconds"), Value(cap)), filter=Q(duration_seconds__isnull=False)
+                ),
             )
         )
         for row in rows:
