@@ -36,7 +36,7 @@ def line_chart(
     reference: Number | None = None,
 ) -> SafeString:
     """Return an SVG line chart; missing values break the line instead of dropping to zero."""
-    pad_l, pad_r, pad_t, pad_b = 32, 8, 10, 22
+    pad_l, pad_r, pad_t, pad_b = 32, 20, 10, 22
     inner_w, inner_h = width - pad_l - pad_r, height - pad_t - pad_b
     span = float(y_max) - float(y_min) or 1.0
     step = inner_w / max(len(points) - 1, 1)

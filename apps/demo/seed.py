@@ -275,22 +275,27 @@ def _deals(ctx: DemoContext) -> dict[int, list[Deal]]:
         # A slow rep lingers in one stage: that is what the coaching view should reveal.
         slow_stage = ctx.rng.randrange(1, 4) if story.name in ("net_loser", "declining") else None
         rep_deals = []
-        for n in range(ctx.rng.randint(6, 10)):
+        # Deals are lost at every stage, more often where a rep struggles: conversion varies.
+        loss_rate = 0.22 if story.name in ("net_loser", "declining") else 0.1
+        for n in range(ctx.rng.randint(9, 14)):
             account = ctx.rng.choice(ctx.accounts)
-            engaged = start + dt.timedelta(days=ctx.rng.randint(0, 50))
+            engaged = start + dt.timedelta(days=ctx.rng.randint(0, 45))
             moment = _aware(engaged, 9, 0)
             deal = Deal.objects.create(
                 account=account, owner=user, name=f"{account.name} – {['Pilot', 'Expansion', 'Renewal', 'Platform'][n % 4]}",
                 amount=Decimal(ctx.rng.randrange(40, 900) * 1000), stage=open_stages[0], stage_entered_at=moment,
                 engaged_on=engaged, last_activity_at=moment)
-            target = ctx.rng.randint(0, 6)
+            target = ctx.rng.randint(1, 6)
             current = open_stages[0]
             for step in range(1, target + 1):
                 days = ctx.rng.randint(3, 12) * (3 if slow_stage == step - 1 else 1)
                 nxt_moment = moment + dt.timedelta(days=days)
                 if nxt_moment.date() >= ctx.today:
                     break
-                nxt = open_stages[step] if step < 5 else (won if ctx.rng.random() < 0.6 else lost)
+                if ctx.rng.random() < loss_rate:
+                    nxt = lost
+                else:
+                    nxt = open_stages[step] if step < 5 else (won if ctx.rng.random() < 0.7 else lost)
                 changes.append(DealStageChange(deal=deal, from_stage=current, to_stage=nxt, changed_at=nxt_moment,
                                                seconds_in_from_stage=days * 86400, changed_by=user))
                 current, moment = nxt, nxt_moment
@@ -314,6 +319,11 @@ def _history(ctx: DemoContext, deals_by_rep: dict[int, list[Deal]]) -> None:
     deliveries: list[Delivery] = []
     suggestions: list[Suggestion] = []
     contracts = {(c.role_id, c.get_kind): c for c in GiveGetContract.objects.all()}
+    # Gets delivered per logged entry (other than next actions, which every entry may earn).
+    per_occurrence = {
+        (c.role_id, c.give_kind): c
+        for c in GiveGetContract.objects.filter(cadence=Cadence.PER_OCCURRENCE).exclude(get_kind=DeliveryKind.NEXT_ACTION)
+    }
     memberships = {m.user_id: m for m in Membership.objects.select_related("role")}
     this_monday = week_start(ctx.today)
     activity_type_of: dict[str, str] = {v: k for k, v in EVENT_KIND_OF_TYPE.items()}
@@ -326,8 +336,11 @@ def _history(ctx: DemoContext, deals_by_rep: dict[int, list[Deal]]) -> None:
             if monday + dt.timedelta(days=6) < go_live or story.never_logs:
                 continue
             fade = 1.0
+            slowdown = 1.0
             if story.decline_from_week is not None and weeks_ago < story.decline_from_week:
-                fade = 0.25 + 0.15 * weeks_ago
+                # Fading out: still logging (more slowly), but no longer using what comes back.
+                fade = 0.15 + 0.2 * weeks_ago
+                slowdown = 2.0
             low, high = story.logs_per_week
             count = round(ctx.rng.randint(low, high) * fade)
             for i in range(count):
@@ -336,7 +349,9 @@ def _history(ctx: DemoContext, deals_by_rep: dict[int, list[Deal]]) -> None:
                     continue
                 moment = _aware(day, ctx.rng.randint(8, 16), ctx.rng.randint(0, 59))
                 kind = _weighted(ctx.rng, GIVE_MIX[role.kind])
-                seconds = ctx.rng.randint(*story.entry_seconds) if ctx.rng.random() < 0.85 else None
+                seconds = (
+                    round(ctx.rng.randint(*story.entry_seconds) * slowdown) if ctx.rng.random() < 0.85 else None
+                )
                 key = f"demo:{user_id}:{monday}:{i}"
                 events.append(UsageEvent(user_id=user_id, kind=kind, occurred_at=moment, duration_seconds=seconds,
                                          source=EventSource.APP if seconds else EventSource.IMPORT,
@@ -349,8 +364,16 @@ def _history(ctx: DemoContext, deals_by_rep: dict[int, list[Deal]]) -> None:
                         summary=ctx.rng.choice(["Talked budget; they want a proposal", "Demo went well",
                                                 "Left a voicemail", "Agreed next meeting", "Sent pricing"]),
                         occurred_at=moment, entry_seconds=seconds), len(events) - 1))
+                per_entry_get = per_occurrence.get((role.pk, kind))
+                if per_entry_get is not None:
+                    # e.g. a logged case opens the customer's whole history for the agent.
+                    used = ctx.rng.random() < story.suggestion_accept_rate * fade
+                    deliveries.append(Delivery(
+                        user_id=user_id, kind=per_entry_get.get_kind, contract=per_entry_get, delivered_at=moment,
+                        consumed_at=moment + dt.timedelta(minutes=1) if used else None,
+                        value_minutes=per_entry_get.get_minutes_saved, idempotency_key=f"demo-get:{key}"))
                 if ctx.rng.random() < 0.5:
-                    accepted = ctx.rng.random() < story.suggestion_accept_rate
+                    accepted = ctx.rng.random() < story.suggestion_accept_rate * fade
                     contract = contracts.get((role.pk, DeliveryKind.NEXT_ACTION))
                     deliveries.append(Delivery(
                         user_id=user_id, kind=DeliveryKind.NEXT_ACTION, delivered_at=moment,
@@ -362,7 +385,7 @@ def _history(ctx: DemoContext, deals_by_rep: dict[int, list[Deal]]) -> None:
                 if weeks_ago == 0:
                     continue
                 sent = _aware(monday, 7, 0)
-                opened = ctx.rng.random() < story.digest_open_rate * fade
+                opened = ctx.rng.random() < story.digest_open_rate * fade * fade
                 deliveries.append(Delivery(
                     user_id=user_id, kind=contract.get_kind, contract=contract, value_minutes=contract.get_minutes_saved,
                     delivered_at=sent, consumed_at=sent + dt.timedelta(hours=ctx.rng.randint(1, 30)) if opened else None,

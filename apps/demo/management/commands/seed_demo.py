@@ -27,7 +27,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Created {ctx.organisation.name} with {len(ctx.users)} people."))
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         shown = {"lene": "project lead", "mads": "manager, Sales East", "sofie": "manager, Sales West",
-                 "rasmus": "sales rep, thriving ambassador", "jonas": "sales rep, declining",
+                 "rasmus": "sales rep, thriving ambassador", "julie": "sales rep, declining (at risk)",
                  "mette": "sales rep, net loser", "peter": "sales rep, never logs", "lars": "service agent",
                  "nanna": "marketer", "admin": "Django admin"}
         for username, description in shown.items():
