@@ -25,9 +25,13 @@ def main() -> None:
     from django.db import connections
     from django.test.utils import setup_databases, teardown_databases
 
+    test_settings = connections["default"].settings_dict["TEST"]
     if connections["default"].vendor == "sqlite":
         # A file database: in-memory SQLite would flatter the figures.
-        connections["default"].settings_dict["TEST"]["NAME"] = str(ROOT / f"bench-db-{os.getpid()}.sqlite3")
+        test_settings["NAME"] = str(ROOT / f"bench-db-{os.getpid()}.sqlite3")
+    else:
+        # Its own database, so a test run at the same time cannot drop it.
+        test_settings["NAME"] = f"bench_crm_adoption_{os.getpid()}"
     from crm_adoption.celery import app
 
     app.conf.update(CELERY_TASK_ALWAYS_EAGER=True)

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -11,7 +12,11 @@ from apps.usage.kinds import EventKind
 
 
 def _minutes(value: Decimal | str) -> str:
-    return f"{Decimal(value):.0f}"
+    return formats.number_format(Decimal(value), 0)
+
+
+def _decimal(value: Decimal, places: int) -> str:
+    return formats.number_format(value, places)
 
 
 def explain(snapshot: ScoreSnapshot) -> list[str]:
@@ -51,7 +56,7 @@ def explain(snapshot: ScoreSnapshot) -> list[str]:
         lines.append(_("You got nothing back yet: open your weekly digest or accept a suggestion to start."))
     lines.append(
         _("Net: %(net)s min. Index = (get − give) / (get + give) = %(index)s.")
-        % {"net": _minutes(snapshot.net_minutes), "index": f"{snapshot.nb_index:+.2f}"}
+        % {"net": _minutes(snapshot.net_minutes), "index": _decimal(snapshot.nb_index, 2)}
     )
     if snapshot.pulse_usefulness is not None and snapshot.pulse_ease_of_use is not None:
         lines.append(
@@ -59,10 +64,14 @@ def explain(snapshot: ScoreSnapshot) -> list[str]:
                 "Your pulse answers (usefulness %(pu)s, ease of use %(peou)s on 1–7) are blended in: "
                 "score = 50 + 50 × (0.7 × index + 0.3 × (mean − 4) / 3) = %(score)s."
             )
-            % {"pu": snapshot.pulse_usefulness, "peou": snapshot.pulse_ease_of_use, "score": snapshot.score}
+            % {
+                "pu": _decimal(snapshot.pulse_usefulness, 1),
+                "peou": _decimal(snapshot.pulse_ease_of_use, 1),
+                "score": _decimal(snapshot.score, 2),
+            }
         )
     else:
-        lines.append(_("Score = 50 + 50 × index = %(score)s.") % {"score": snapshot.score})
+        lines.append(_("Score = 50 + 50 × index = %(score)s.") % {"score": _decimal(snapshot.score, 2)})
     lines.append(STATUS_MEANING[NetStatus(snapshot.status)]())
     return lines
 
