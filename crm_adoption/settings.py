@@ -152,7 +152,7 @@ SPECTACULAR_SETTINGS = {
 # Without REDIS_URL the embedded default runs every task in-process (eager), so the product
 # works on a laptop with no broker. With REDIS_URL, tasks go to Redis and real workers.
 REDIS_URL = env("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

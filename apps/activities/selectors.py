@@ -16,8 +16,13 @@ def accounts_for(user: AnyUser) -> QuerySet[Account]:
 
 def open_deals_for(user: AnyUser) -> QuerySet[Deal]:
     """Return the user's own open deals, most recently touched first."""
+    return open_deals(owner_id=user.pk)
+
+
+def open_deals(*, owner_id: int | None) -> QuerySet[Deal]:
+    """Return a person's open deals, most recently touched first."""
     return (
-        Deal.objects.filter(owner_id=user.pk, stage__is_won=False, stage__is_lost=False)
+        Deal.objects.filter(owner_id=owner_id, stage__is_won=False, stage__is_lost=False)
         .select_related("account", "stage")
         .order_by("-last_activity_at", "name")
     )

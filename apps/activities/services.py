@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from apps.activities.models import Account, Activity, ActivityType, Deal, DealStageChange, Stage
 from apps.usage.kinds import EventKind, EventSource
 from apps.usage.models import UsageEvent
-from apps.usage.services import usage_event_record
+from apps.usage.services import trusted_entry_seconds, usage_event_record
 
 EVENT_KIND_OF_TYPE = {
     ActivityType.CALL: EventKind.CALL_LOGGED,
@@ -19,8 +19,6 @@ EVENT_KIND_OF_TYPE = {
     ActivityType.EMAIL: EventKind.EMAIL_LOGGED,
     ActivityType.NOTE: EventKind.NOTE_LOGGED,
 }
-# A form open longer than a day is not an entry time we can trust; store nothing then.
-MAX_TRUSTED_ENTRY_SECONDS = 24 * 60 * 60
 
 
 @transaction.atomic
@@ -48,8 +46,7 @@ def activity_log(
             return activity, False
     if deal is not None and deal.account_id != account.pk:
         raise ValidationError({"deal": _("This deal belongs to another account.")})
-    if entry_seconds is not None and not 0 <= entry_seconds <= MAX_TRUSTED_ENTRY_SECONDS:
-        entry_seconds = None
+    entry_seconds = trusted_entry_seconds(entry_seconds)
     activity = Activity(
         owner_id=owner_id,
         type=type,

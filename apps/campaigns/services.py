@@ -12,14 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.activities.models import Deal
-from apps.activities.services import MAX_TRUSTED_ENTRY_SECONDS
 from apps.campaigns.models import Campaign
 from apps.core.periods import week_start
 from apps.givegets.models import Delivery, DeliveryKind
 from apps.givegets.services import delivery_consume, delivery_record
 from apps.usage.kinds import EventKind, EventSource
 from apps.usage.models import UsageEvent
-from apps.usage.services import EventInput, usage_event_record, usage_events_record_many
+from apps.usage.services import EventInput, trusted_entry_seconds, usage_event_record, usage_events_record_many
 
 
 def _validate(campaign: Campaign) -> None:
@@ -59,8 +58,7 @@ def campaign_create(
         campaign = Campaign.objects.filter(usage_event=existing).first()
         if campaign is not None:
             return campaign, False
-    if entry_seconds is not None and not 0 <= entry_seconds <= MAX_TRUSTED_ENTRY_SECONDS:
-        entry_seconds = None
+    entry_seconds = trusted_entry_seconds(entry_seconds)
     campaign = Campaign(
         organisation_id=organisation_id, owner_id=owner_id, name=name.strip(), starts_on=starts_on,
         ends_on=ends_on, budget=budget,

@@ -9,7 +9,7 @@ from django.utils import formats, timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from apps.activities.selectors import recent_activities
+from apps.activities.selectors import open_deals, recent_activities
 from apps.coaching.selectors import stage_diagnostic
 from apps.core.charts import Point, sparkline
 from apps.core.periods import rolling_window, week_start
@@ -45,6 +45,7 @@ def person_dashboard(*, user_id: int, today: dt.date | None = None) -> dict[str,
         "trend_rows": list(zip(mondays, trend, strict=True)),
         "suggestions": open_suggestions(user_id=user_id),
         "activities": recent_activities(user_id=user_id),
+        "open_deals": open_deals(owner_id=user_id)[:8],
         "looks": who_looked_at(subject_id=user_id),
         "nudges": open_nudges(user_id=user_id),
     }

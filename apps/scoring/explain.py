@@ -65,8 +65,8 @@ def explain(snapshot: ScoreSnapshot) -> list[str]:
                 "score = 50 + 50 × (0.7 × index + 0.3 × (mean − 4) / 3) = %(score)s."
             )
             % {
-                "pu": _decimal(snapshot.pulse_usefulness, 1),
-                "peou": _decimal(snapshot.pulse_ease_of_use, 1),
+                "pu": _decimal(snapshot.pulse_usefulness, 2),
+                "peou": _decimal(snapshot.pulse_ease_of_use, 2),
                 "score": _decimal(snapshot.score, 2),
             }
         )

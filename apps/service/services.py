@@ -9,14 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.activities.models import Account
-from apps.activities.services import MAX_TRUSTED_ENTRY_SECONDS
 from apps.givegets.models import Delivery, DeliveryKind
 from apps.givegets.services import delivery_consume, delivery_record
 from apps.roles.models import Membership
 from apps.service.models import Case, CaseChannel, CaseStatus
 from apps.usage.kinds import EventKind, EventSource
 from apps.usage.models import UsageEvent
-from apps.usage.services import usage_event_record
+from apps.usage.services import trusted_entry_seconds, usage_event_record
 
 
 @transaction.atomic
@@ -45,8 +44,7 @@ def case_log(
             return case, False
     if not Membership.objects.filter(user_id=opened_by_id, organisation_id=account.organisation_id).exists():
         raise ValidationError({"account": _("That account belongs to another organisation.")})
-    if entry_seconds is not None and not 0 <= entry_seconds <= MAX_TRUSTED_ENTRY_SECONDS:
-        entry_seconds = None
+    entry_seconds = trusted_entry_seconds(entry_seconds)
     moment = opened_at or timezone.now()
     case = Case(
         account=account,

@@ -9,6 +9,16 @@ from django.db import IntegrityError, transaction
 
 from apps.usage.models import UsageEvent
 
+# A form open longer than a day is not an entry time we can trust; store nothing then.
+MAX_TRUSTED_ENTRY_SECONDS = 24 * 60 * 60
+
+
+def trusted_entry_seconds(seconds: int | None) -> int | None:
+    """Return a measured entry time, or None when it cannot be a real entry (negative, > 1 day)."""
+    if seconds is None or not 0 <= seconds <= MAX_TRUSTED_ENTRY_SECONDS:
+        return None
+    return seconds
+
 
 @dataclass(frozen=True)
 class EventInput:
