@@ -23,11 +23,25 @@ def classify_counts(*, gave_count: int, consumed_count: int) -> str:
 
 
 def status_sentence(
-    *, give_label: str, get_label: str, gave_count: int, delivered_count: int, consumed_count: int
+    *,
+    give_label: str,
+    get_label: str,
+    gave_count: int,
+    delivered_count: int,
+    consumed_count: int,
+    last_week: bool = False,
 ) -> str:
     """Return the person's week on one contract in plain words, e.g. "You gave 3 (Meeting logged)…"."""
-    if gave_count == 0:
+    if gave_count == 0 and last_week:
+        gave = _("You did not log any “%(give)s” last week") % {"give": give_label}
+    elif gave_count == 0:
         gave = _("You have not logged any “%(give)s” this week") % {"give": give_label}
+    elif last_week:
+        gave = ngettext(
+            "You gave %(count)d × “%(give)s” last week",
+            "You gave %(count)d × “%(give)s” last week",
+            gave_count,
+        ) % {"count": gave_count, "give": give_label}
     else:
         gave = ngettext(
             "You gave %(count)d × “%(give)s” this week",

@@ -162,13 +162,26 @@ class OwnContract:
 
     contract: GiveGetContract
     status: ContractStatus | None
+    last_week_status: ContractStatus | None = None
 
 
 def own_contracts(*, user_id: int, role_id: int, monday: dt.date) -> list[OwnContract]:
-    """Return the active contracts of the person's role with their own status for the week."""
+    """Return the active contracts of the person's role with their status this week and last week.
+
+    Early in a week nothing has been given or delivered yet; last week's settled status is what
+    tells the person whether the promise was kept.
+    """
     contracts = list(GiveGetContract.objects.filter(role_id=role_id, is_active=True).order_by("pk"))
+    last_monday = monday - dt.timedelta(weeks=1)
     statuses = {
-        s.contract_id: s
-        for s in ContractStatus.objects.filter(user_id=user_id, period_start=monday, contract__in=contracts)
+        (s.contract_id, s.period_start): s
+        for s in ContractStatus.objects.filter(
+            user_id=user_id, period_start__in=[monday, last_monday], contract__in=contracts
+        )
     }
-    return [OwnContract(contract=c, status=statuses.get(c.pk)) for c in contracts]
+    return [
+        OwnContract(
+            contract=c, status=statuses.get((c.pk, monday)), last_week_status=statuses.get((c.pk, last_monday))
+        )
+        for c in contracts
+    ]

@@ -17,7 +17,7 @@ from apps.core.periods import recent_mondays
 from apps.givegets import selectors, services
 from apps.givegets.classification import status_sentence
 from apps.givegets.forms import ContractForm
-from apps.givegets.models import GiveGetContract
+from apps.givegets.models import ContractStatus, GiveGetContract
 from apps.roles.decorators import member_required, project_lead_required
 from apps.roles.models import Membership, Role
 from apps.roles.policies import is_manager, is_project_lead, managed_users, membership_of
@@ -81,13 +81,9 @@ def _own_page(request: HttpRequest, *, membership: Membership, mondays: list[dt.
         {
             "contract": item.contract,
             "status": item.status,
-            "sentence": status_sentence(
-                give_label=item.contract.get_give_kind_display(),
-                get_label=item.contract.get_get_kind_display().lower(),
-                gave_count=item.status.gave_count,
-                delivered_count=item.status.delivered_count,
-                consumed_count=item.status.consumed_count,
-            ) if item.status else "",
+            "sentence": _sentence(item.contract, item.status),
+            "last_week_status": item.last_week_status,
+            "last_week_sentence": _sentence(item.contract, item.last_week_status, last_week=True),
         }
         for item in own
     ]
@@ -99,6 +95,19 @@ def _own_page(request: HttpRequest, *, membership: Membership, mondays: list[dt.
         )
         context["team_rows"] = [r for r in team.rows if r.contract.is_active and r.people]
     return render(request, "givegets/mine.html", context)
+
+
+def _sentence(contract: GiveGetContract, status: ContractStatus | None, *, last_week: bool = False) -> str:
+    if status is None:
+        return ""
+    return status_sentence(
+        give_label=contract.get_give_kind_display(),
+        get_label=contract.get_get_kind_display().lower(),
+        gave_count=status.gave_count,
+        delivered_count=status.delivered_count,
+        consumed_count=status.consumed_count,
+        last_week=last_week,
+    )
 
 
 def _organisation_roles(membership: Membership) -> Any:

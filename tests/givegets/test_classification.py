@@ -50,3 +50,9 @@ def test_sentence_counts_a_get_opened_this_week_as_used_even_if_delivered_earlie
     text = status_sentence(give_label="Meeting logged", get_label="weekly digest", gave_count=1,
                            delivered_count=0, consumed_count=1)
     assert text.endswith("your weekly digest was delivered and used.")
+
+
+def test_last_weeks_sentence_speaks_of_last_week() -> None:
+    text = status_sentence(give_label="Meeting logged", get_label="weekly digest", gave_count=2,
+                           delivered_count=1, consumed_count=1, last_week=True)
+    assert text == "You gave 2 × “Meeting logged” last week; your weekly digest was delivered and used."

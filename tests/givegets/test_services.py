@@ -212,3 +212,16 @@ def test_classify_task_is_idempotent(world: Any) -> None:
         ContractStatus.objects.filter(contract=contract).values_list("user_id", "period_start", "status")
     )
     assert {p for _u, p, _s in rows} == {week_start(timezone.localdate()), week_start(timezone.localdate()) - dt.timedelta(7)}
+
+
+def test_own_page_shows_last_weeks_settled_status_beside_this_weeks(world: Any) -> None:
+    contract = _meeting_contract(world)
+    monday = week_start(timezone.localdate())
+    ContractStatus.objects.create(contract=contract, user=world.rita, period_start=monday - dt.timedelta(weeks=1),
+                                  status=ContractStatusKind.HONOURED, gave_count=2, delivered_count=1,
+                                  consumed_count=1)
+
+    html = world.client_for(world.rita).get("/contracts/").content.decode()
+
+    assert 'data-testid="own-last-week"' in html
+    assert "You gave 2 × “Meeting logged” last week; your weekly digest was delivered and used." in html
