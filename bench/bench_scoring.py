@@ -32,7 +32,9 @@ def _build() -> list[int]:
     org = Organisation.objects.create(name="Bench org")
     role = Role.objects.create(organisation=org, kind=RoleKind.SALES_REP, name="Sales rep")
     User = get_user_model()
-    User.objects.bulk_create([User(username=f"scoring-bench-{i}", password="!") for i in range(PEOPLE)], batch_size=5000)
+    User.objects.bulk_create(
+        [User(username=f"scoring-bench-{i}", password="!") for i in range(PEOPLE)], batch_size=5000
+    )
     ids = list(User.objects.filter(username__startswith="scoring-bench-").values_list("pk", flat=True))
     Membership.objects.bulk_create([Membership(user_id=i, organisation=org, role=role) for i in ids], batch_size=5000)
     tz = timezone.get_current_timezone()
@@ -58,6 +60,9 @@ def _build() -> list[int]:
             batch = []
     UsageEvent.objects.bulk_create(batch, batch_size=10_000)
     Delivery.objects.bulk_create(deliveries, batch_size=10_000)
+    # A live database has planner statistics; a freshly bulk-loaded one must gather them first.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return ids
 
 
