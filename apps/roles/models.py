@@ -4,6 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# A measured entry longer than this is a form left open; it counts as this long.
+DEFAULT_ENTRY_CAP_SECONDS = 600
+
 
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -32,7 +35,7 @@ class Role(models.Model):
     name = models.CharField(_("name"), max_length=100)
     entry_cap_seconds = models.PositiveIntegerField(
         _("entry time cap (seconds)"),
-        default=600,
+        default=DEFAULT_ENTRY_CAP_SECONDS,
         help_text=_("A measured entry longer than this counts as this long (a form left open)."),
     )
     suggestion_accepted_minutes = models.DecimalField(

@@ -19,7 +19,7 @@ from django.utils import timezone
 from apps.core.periods import ROLLING_WEEKS, period_for_monday, week_start
 from apps.givegets.models import Delivery, GiveGetContract
 from apps.pulse.models import PulseResponse
-from apps.roles.models import Membership, Role
+from apps.roles.models import DEFAULT_ENTRY_CAP_SECONDS, Membership
 from apps.scoring import equation
 from apps.scoring.models import ScoreSnapshot
 from apps.usage.kinds import GIVE_KIND_DEFAULT_MINUTES, GIVE_KINDS
@@ -80,8 +80,29 @@ def _expected_minutes_by_role() -> dict[tuple[int | None, str], Decimal]:
     return expected
 
 
+@dataclass(frozen=True)
+class RoleScoring:
+    """The scoring values of a person's role (people without a role get the defaults)."""
+
+    role_id: int | None = None
+    entry_cap_seconds: int = DEFAULT_ENTRY_CAP_SECONDS
+    pulse_weight: Decimal = equation.DEFAULT_PULSE_WEIGHT
+
+
+def role_scoring_of(user_ids: Sequence[int]) -> dict[int, RoleScoring]:
+    """Return each person's role scoring values in one query."""
+    rows = Membership.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "role_id", "role__entry_cap_seconds", "role__pulse_weight"
+    )
+    return {user_id: RoleScoring(role_id, cap, Decimal(weight)) for user_id, role_id, cap, weight in rows}
+
+
 def collect_inputs(
-    *, user_ids: Sequence[int], first_monday: dt.date, last_monday: dt.date
+    *,
+    user_ids: Sequence[int],
+    first_monday: dt.date,
+    last_monday: dt.date,
+    scoring: dict[int, RoleScoring] | None = None,
 ) -> dict[tuple[int, dt.date], WeekInputs]:
     """Return give and get lines per (user, week) for the weeks from first to last Monday."""
     start = period_for_monday(first_monday).start
@@ -89,17 +110,15 @@ def collect_inputs(
     inputs: dict[tuple[int, dt.date], WeekInputs] = defaultdict(WeekInputs)
     expected = _expected_minutes_by_role()
     tz = timezone.get_current_timezone()
+    scoring = scoring if scoring is not None else role_scoring_of(user_ids)
 
-    memberships = Membership.objects.filter(user_id__in=user_ids).values_list("user_id", "role_id")
-    role_of_user = dict(memberships)
-    roles = Role.objects.in_bulk(set(role_of_user.values()))
-    users_by_role: dict[int | None, list[int]] = defaultdict(list)
+    users_by_role: dict[RoleScoring, list[int]] = defaultdict(list)
     for user_id in user_ids:
-        users_by_role[role_of_user.get(user_id)].append(user_id)
+        users_by_role[scoring.get(user_id, RoleScoring())].append(user_id)
 
     # One grouped query per role (its entry cap differs), one row per user, kind and day.
-    for role_id, role_users in users_by_role.items():
-        cap = roles[role_id].entry_cap_seconds if role_id in roles else 600
+    for role, role_users in users_by_role.items():
+        role_id, cap = role.role_id, role.entry_cap_seconds
         rows = (
             UsageEvent.objects.filter(
                 user_id__in=role_users, kind__in=GIVE_KINDS, occurred_at__gte=start, occurred_at__lt=end
@@ -135,15 +154,27 @@ def collect_inputs(
     return inputs
 
 
-def _latest_pulse(user_ids: Sequence[int], before: dt.datetime) -> dict[int, tuple[Decimal, Decimal]]:
-    rows = (
-        PulseResponse.objects.filter(
-            user_id__in=user_ids, answered_at__lt=before, answered_at__gte=before - PULSE_WINDOW
-        )
-        .order_by("user_id", "answered_at")
-        .values_list("user_id", "perceived_usefulness", "perceived_ease_of_use")
-    )
-    return {user_id: (pu, peou) for user_id, pu, peou in rows}  # later answers overwrite earlier
+Pulse = tuple[dt.datetime, Decimal, Decimal]
+
+
+def _pulse_answers(user_ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, list[Pulse]]:
+    """Return each person's pulse answers in [start − 30 days, end), oldest first, in one query."""
+    answers: dict[int, list[Pulse]] = defaultdict(list)
+    for user_id, answered_at, pu, peou in (
+        PulseResponse.objects.filter(user_id__in=user_ids, answered_at__gte=start - PULSE_WINDOW, answered_at__lt=end)
+        .order_by("answered_at")
+        .values_list("user_id", "answered_at", "perceived_usefulness", "perceived_ease_of_use")
+    ):
+        answers[user_id].append((answered_at, pu, peou))
+    return answers
+
+
+def _latest_pulse(answers: list[Pulse], before: dt.datetime) -> tuple[Decimal | None, Decimal | None]:
+    """Return the latest answer in the 30 days before `before`, or (None, None)."""
+    for answered_at, pu, peou in reversed(answers):
+        if answered_at < before:
+            return (pu, peou) if answered_at >= before - PULSE_WINDOW else (None, None)
+    return None, None
 
 
 def _components(window: WeekInputs) -> dict[str, object]:
@@ -170,10 +201,9 @@ def scores_compute(
         return []
     mondays = sorted(set(mondays))
     first_needed = mondays[0] - dt.timedelta(weeks=ROLLING_WEEKS - 1)
-    inputs = collect_inputs(user_ids=user_ids, first_monday=first_needed, last_monday=mondays[-1])
-    pulse_weight_of_user = dict(
-        Membership.objects.filter(user_id__in=user_ids).values_list("user_id", "role__pulse_weight")
-    )
+    scoring = role_scoring_of(user_ids)
+    inputs = collect_inputs(user_ids=user_ids, first_monday=first_needed, last_monday=mondays[-1], scoring=scoring)
+    pulses = _pulse_answers(user_ids, period_for_monday(mondays[0]).end, period_for_monday(mondays[-1]).end)
     # Earlier scores feed "at risk" (two falls in a row).
     history: dict[int, dict[dt.date, Decimal]] = defaultdict(dict)
     for user_id, monday, score in ScoreSnapshot.objects.filter(
@@ -187,7 +217,6 @@ def scores_compute(
     snapshots: list[ScoreSnapshot] = []
     for monday in mondays:
         period = period_for_monday(monday)
-        pulses = _latest_pulse(user_ids, period.end)
         window_mondays = [monday - dt.timedelta(weeks=i) for i in range(ROLLING_WEEKS)]
         for user_id in user_ids:
             week = inputs.get((user_id, monday), WeekInputs())
@@ -202,8 +231,8 @@ def scores_compute(
                     window.get[kind].add(get_line)
             give, get = _q2(window.give_minutes), _q2(window.get_minutes)
             index = equation.nb_index(give=give, get=get)
-            pu, peou = pulses.get(user_id, (None, None))
-            weight = Decimal(pulse_weight_of_user.get(user_id, equation.DEFAULT_PULSE_WEIGHT))
+            pu, peou = _latest_pulse(pulses.get(user_id, []), period.end)
+            weight = scoring.get(user_id, RoleScoring()).pulse_weight
             value = equation.score(index=index, usefulness=pu, ease_of_use=peou, pulse_weight=weight)
             previous = [
                 history[user_id][m]
