@@ -52,3 +52,20 @@ def test_lead_dashboard_shows_aggregates_only(scored: World) -> None:
     body = scored.client_for(scored.lene).get("/lead/").content.decode()
     assert "Rollout: does each portion work?" in body
     assert "Rita" not in body
+
+
+def test_lead_dashboard_counts_last_weeks_stored_contract_statuses(world: World) -> None:
+    from apps.givegets.models import ContractStatus, ContractStatusKind
+
+    contract = factories.ContractFactory(role=world.roles["sales_rep"])
+    last_monday = week_start(timezone.localdate()) - dt.timedelta(weeks=1)
+    for person, status in ((world.rita, ContractStatusKind.BROKEN), (world.ronja, ContractStatusKind.HONOURED)):
+        ContractStatus.objects.create(contract=contract, user=person, period_start=last_monday, status=status)
+    ContractStatus.objects.create(contract=contract, user=world.rita, period_start=last_monday + dt.timedelta(weeks=1),
+                                  status=ContractStatusKind.NOT_GIVING)
+
+    response = world.client_for(world.lene).get("/lead/")
+
+    [row] = response.context["contracts"]
+    assert (row.honoured, row.broken, row.not_giving) == (1, 1, 0)
+    assert row.honoured_pct == 50
