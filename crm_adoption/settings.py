@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "apps.core",
     "apps.roles",
     "apps.usage",
@@ -147,6 +148,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "CRM adoption tracker API",
     "DESCRIPTION": "Usage events in, Net Beneficiary scores out.",
     "VERSION": "1.0.0",
+    # Serve Swagger UI from our own static files: no CDN, works offline and behind firewalls.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Celery -------------------------------------------------------------------------------
