@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -55,15 +55,20 @@ def delivery_record(
     if existing is not None:
         return existing, False
     contract, minutes = _value_for(user_id=user_id, kind=kind)
-    delivery = Delivery.objects.create(
-        user_id=user_id,
-        kind=kind,
-        contract=contract,
-        value_minutes=minutes,
-        delivered_at=delivered_at or timezone.now(),
-        idempotency_key=idempotency_key,
-        metadata=metadata or {},
-    )
+    try:
+        with transaction.atomic():
+            delivery = Delivery.objects.create(
+                user_id=user_id,
+                kind=kind,
+                contract=contract,
+                value_minutes=minutes,
+                delivered_at=delivered_at or timezone.now(),
+                idempotency_key=idempotency_key,
+                metadata=metadata or {},
+            )
+    except IntegrityError:
+        # A concurrent run (a retried task, a double click) stored the same key after our check.
+        return Delivery.objects.get(idempotency_key=idempotency_key), False
     return delivery, True
 
 

@@ -42,6 +42,11 @@ def quickwin_results_refresh(
             memberships = memberships.filter(user_id__in=user_ids)
             events = events.filter(user_id__in=user_ids)
         go_live: dict[int, dt.date] = dict(memberships.values_list("user_id", "go_live_on"))  # type: ignore[arg-type]
+        # People who left the role (or lost their go-live date) no longer count for it.
+        stale = QuickWinResult.objects.filter(milestone=milestone).exclude(user_id__in=memberships.values("user_id"))
+        if user_ids is not None:
+            stale = stale.filter(user_id__in=user_ids)
+        stale.delete()
         if not go_live:
             continue
         first_event = dict(

@@ -143,6 +143,8 @@ def nudge_read(request: HttpRequest, nudge_id: int) -> HttpResponse:
         raise Http404
     services.nudge_mark_read(nudge=nudge)
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "/me/"
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect("dashboards:me")
     return redirect(target)

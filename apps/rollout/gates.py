@@ -11,8 +11,7 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
-# The data-use charter promises pulse averages only over 5 answers or more.
-MIN_PULSE_RESPONSES = 5
+from apps.pulse.rules import is_large_enough
 
 
 class Criterion(StrEnum):
@@ -42,6 +41,7 @@ class GateMeasurements:
     quickwins_on_time: int
     weeks_live: int | None
     pulse_responses: int = 0
+    pulse_people: int = 0
     pulse_mean: Decimal | None = None
 
 
@@ -113,13 +113,14 @@ def evaluate_gate(criteria: GateCriteria, measured: GateMeasurements) -> GateRes
         ))
     if criteria.min_pulse_score is not None:
         target = float(criteria.min_pulse_score)
-        if measured.pulse_mean is None or measured.pulse_responses < MIN_PULSE_RESPONSES:
-            # Fewer answers than the charter allows: no mean is shown or judged.
-            results.append(CriterionResult(Criterion.PULSE, None, target, None, None, measured.pulse_responses))
+        if measured.pulse_mean is None or not is_large_enough(measured.pulse_people):
+            # Answers from fewer people than the charter allows: no mean is shown or judged, since
+            # a small team's mean would give away one person's answers to their manager.
+            results.append(CriterionResult(Criterion.PULSE, None, target, None, None, measured.pulse_people))
         else:
             mean = Decimal(measured.pulse_mean)
             results.append(CriterionResult(
                 Criterion.PULSE, round(float(mean), 2), target, mean >= criteria.min_pulse_score,
-                None, measured.pulse_responses,
+                None, measured.pulse_people,
             ))
     return GateResult(results=tuple(results))

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Avg, Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from apps.core.periods import week_start
@@ -32,14 +32,27 @@ STARTED_STATUSES = (PhaseStatus.LIVE, PhaseStatus.GATE_PASSED, PhaseStatus.GATE_
 DECIDED_QUICKWIN_STATUSES = (QuickWinStatus.ON_TIME, QuickWinStatus.LATE, QuickWinStatus.MISSED)
 
 
+def _covered_people(phase_id: Any, organisation_id: Any) -> QuerySet:
+    """Return the members of the phase's teams and holders of its roles (ids or OuterRefs)."""
+    in_teams = TeamMember.objects.filter(team__phases=phase_id).values("user_id")
+    in_roles = Membership.objects.filter(role__phases=phase_id).values("user_id")
+    # One membership per organisation, so this join cannot duplicate anyone.
+    return User.objects.filter(Q(pk__in=in_teams) | Q(pk__in=in_roles), memberships__organisation_id=organisation_id)
+
+
 def phase_people(phase: RolloutPhase) -> QuerySet:
     """Return the people a phase covers: members of its teams and holders of its roles."""
-    in_teams = TeamMember.objects.filter(team__phases=phase).values("user_id")
-    in_roles = Membership.objects.filter(role__phases=phase).values("user_id")
-    # One membership per organisation, so this join cannot duplicate anyone.
-    return User.objects.filter(
-        Q(pk__in=in_teams) | Q(pk__in=in_roles), memberships__organisation_id=phase.organisation_id
-    )
+    return _covered_people(phase.pk, phase.organisation_id)
+
+
+def _count(queryset: QuerySet) -> Subquery:
+    """Return a correlated COUNT(*) of `queryset` (no GROUP BY: one number per outer row)."""
+    return Subquery(queryset.order_by().values(n=Func(F("pk"), function="COUNT")), output_field=IntegerField())
+
+
+def _people_count() -> Subquery:
+    """Return the number of people the outer phase covers, for annotating phase querysets."""
+    return _count(_covered_people(OuterRef(OuterRef("pk")), OuterRef("organisation_id")))
 
 
 def _people_within_teams(people: QuerySet, team_ids: Sequence[int] | None) -> QuerySet:
@@ -62,19 +75,23 @@ class PhaseAdoption:
         return 100 * self.net_beneficiaries / self.scored if self.scored else None
 
 
-def phase_adoption(phase: RolloutPhase, *, today: dt.date | None = None) -> PhaseAdoption:
-    """Return how many of the phase's people are net beneficiaries this week (rolling 4 weeks)."""
-    monday = week_start(today or timezone.localdate())
-    people = phase_people(phase)
-    counts = ScoreSnapshot.objects.filter(user__in=people.values("pk"), period_start=monday).aggregate(
-        scored=Count("pk"), net_beneficiaries=Count("pk", filter=Q(net_minutes__gt=0))
-    )
-    return PhaseAdoption(phase=phase, people=people.count(), **counts)
-
-
 def phases_adoption(*, organisation_id: int, today: dt.date | None = None) -> list[PhaseAdoption]:
-    phases = RolloutPhase.objects.filter(organisation_id=organisation_id).prefetch_related("teams", "roles")
-    return [phase_adoption(p, today=today) for p in phases]
+    """Return each phase with how many of its people are net beneficiaries this week, in one query."""
+    monday = week_start(today or timezone.localdate())
+    snapshots = ScoreSnapshot.objects.filter(
+        user__in=_covered_people(OuterRef(OuterRef(OuterRef("pk"))), OuterRef(OuterRef("organisation_id")))
+        .values("pk"),
+        period_start=monday,
+    )
+    phases = RolloutPhase.objects.filter(organisation_id=organisation_id).annotate(
+        people_count=_people_count(),
+        scored=_count(snapshots),
+        net_beneficiaries=_count(snapshots.filter(net_minutes__gt=0)),
+    )
+    return [
+        PhaseAdoption(phase=p, people=p.people_count, scored=p.scored, net_beneficiaries=p.net_beneficiaries)
+        for p in phases
+    ]
 
 
 def gate_measurements(
@@ -94,7 +111,11 @@ def gate_measurements(
     # Halve the mean of the sums in Python: SQLite would divide each whole-number sum as an integer.
     pulse = PulseResponse.objects.filter(
         user__in=people, answered_at__gte=window_end - PULSE_WINDOW, answered_at__lt=window_end
-    ).aggregate(responses=Count("pk"), mean_sum=Avg(F("perceived_usefulness") + F("perceived_ease_of_use")))
+    ).aggregate(
+        responses=Count("pk"),
+        people=Count("user_id", distinct=True),
+        mean_sum=Avg(F("perceived_usefulness") + F("perceived_ease_of_use")),
+    )
     started = phase.status in STARTED_STATUSES
     measured = GateMeasurements(
         scored=scores["scored"],
@@ -103,6 +124,7 @@ def gate_measurements(
         quickwins_on_time=quickwins["on_time"],
         weeks_live=whole_weeks_between(phase.go_live_on, today) if started else None,
         pulse_responses=pulse["responses"],
+        pulse_people=pulse["people"],
         pulse_mean=(Decimal(str(pulse["mean_sum"])) / 2).quantize(Decimal("0.01"))
         if pulse["mean_sum"] is not None else None,
     )
@@ -177,8 +199,17 @@ def net_beneficiary_trend(phase: RolloutPhase, *, today: dt.date | None = None) 
     return shares
 
 
-def latest_evaluation(phase: RolloutPhase) -> GateEvaluation | None:
-    return phase.evaluations.order_by("-evaluated_on").first()
+def latest_evaluations(phases: Sequence[RolloutPhase]) -> dict[int, GateEvaluation]:
+    """Return each phase's most recent stored evaluation by phase id, reading one row per phase."""
+    latest_ids = (
+        RolloutPhase.objects.filter(pk__in=[p.pk for p in phases])
+        .annotate(latest_id=Subquery(
+            GateEvaluation.objects.filter(phase=OuterRef("pk")).order_by("-evaluated_on").values("pk")[:1]
+        ))
+        .exclude(latest_id=None)
+        .values_list("latest_id", flat=True)
+    )
+    return {e.phase_id: e for e in GateEvaluation.objects.filter(pk__in=latest_ids)}
 
 
 def evaluation_history(phase: RolloutPhase, *, limit: int = 12) -> list[GateEvaluation]:
@@ -204,12 +235,10 @@ class PhaseRow:
 
 def phase_rows(*, organisation_id: int) -> list[PhaseRow]:
     """Return the organisation's phases in order, with people covered and the stored gate result."""
-    phases = list(RolloutPhase.objects.filter(organisation_id=organisation_id).prefetch_related("teams", "roles"))
-    latest: dict[int, GateEvaluation] = {}
-    for evaluation in GateEvaluation.objects.filter(phase__in=phases).order_by("phase_id", "evaluated_on"):
-        latest[evaluation.phase_id] = evaluation  # later days overwrite earlier
+    phases = list(RolloutPhase.objects.filter(organisation_id=organisation_id).annotate(people_count=_people_count()))
+    latest = latest_evaluations(phases)
     return [
-        PhaseRow(phase=p, people=phase_people(p).count(), evaluation=latest.get(p.pk),
+        PhaseRow(phase=p, people=p.people_count, evaluation=latest.get(p.pk),
                  is_first=i == 0, is_last=i == len(phases) - 1)
         for i, p in enumerate(phases)
     ]

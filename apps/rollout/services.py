@@ -11,7 +11,6 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -188,14 +187,19 @@ def phase_move(*, phase: RolloutPhase, direction: Literal["up", "down"]) -> Roll
     The dates travel with the place so the plan stays in go-live order: moving a phase up
     means doing that portion in the earlier slot.
     """
-    neighbour = selectors.previous_phase(phase) if direction == "up" else selectors.next_phase(phase)
-    if neighbour is None:
+    # Lock the organisation's phases in order (so two moves cannot deadlock) and judge fresh rows.
+    ordered = list(
+        RolloutPhase.objects.select_for_update().filter(organisation_id=phase.organisation_id).order_by("order")
+    )
+    index = next(i for i, p in enumerate(ordered) if p.pk == phase.pk)
+    phase = ordered[index]
+    neighbour_index = index - 1 if direction == "up" else index + 1
+    if not 0 <= neighbour_index < len(ordered):
         raise ApplicationError(_("“%(phase)s” is already at that end of the order.") % {"phase": phase.name})
+    neighbour = ordered[neighbour_index]
     if phase.status != PhaseStatus.PLANNED or neighbour.status != PhaseStatus.PLANNED:
         raise ApplicationError(_("Only phases that have not gone live yet can change places."))
-    phases = RolloutPhase.objects.select_for_update().filter(pk__in=[phase.pk, neighbour.pk])
-    list(phases)  # take the locks
-    free = (RolloutPhase.objects.filter(organisation_id=phase.organisation_id).aggregate(m=Max("order"))["m"] or 0) + 1
+    free = ordered[-1].order + 1
     mine = (phase.order, phase.planned_start, phase.go_live_on)
     theirs = (neighbour.order, neighbour.planned_start, neighbour.go_live_on)
     # (organisation, order) is unique, so one phase steps aside before the swap.
@@ -218,7 +222,7 @@ def _clean_reason(override_reason: str | None) -> str:
 
 def _locked(phase: RolloutPhase) -> RolloutPhase:
     """Return the phase re-read under a row lock, so a double click cannot act twice."""
-    return RolloutPhase.objects.select_for_update().select_related("organisation").get(pk=phase.pk)
+    return RolloutPhase.objects.select_for_update().get(pk=phase.pk)
 
 
 @transaction.atomic

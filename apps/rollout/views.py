@@ -118,8 +118,9 @@ def _criterion_sparkline(row: wording.CriterionRow) -> SafeString:
 
 def _readiness(phase: RolloutPhase) -> dict[str, Any]:
     today = timezone.localdate()
-    evaluation = selectors.latest_evaluation(phase)
     history = selectors.evaluation_history(phase)
+    # The latest week's entry is the latest evaluation of all.
+    evaluation = history[-1] if history else None
     trend = selectors.net_beneficiary_trend(phase, today=today)
     rows = wording.criterion_rows(evaluation, history) if evaluation else []
     return {
@@ -225,7 +226,9 @@ def team(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     teams = list(Team.objects.filter(pk__in=team_ids).order_by("name"))
     rows = []
-    for phase in selectors.phases_covering_teams(team_ids=team_ids).prefetch_related("teams"):
+    phases = list(selectors.phases_covering_teams(team_ids=team_ids).prefetch_related("teams"))
+    evaluations = selectors.latest_evaluations(phases)
+    for phase in phases:
         covered_ids = [t.pk for t in phase.teams.all() if t.pk in team_ids]
         people, measured = selectors.gate_measurements(phase, today=today, team_ids=covered_ids)
         result = gates.evaluate_gate(services.criteria_of(phase), measured)
@@ -240,6 +243,6 @@ def team(request: HttpRequest) -> HttpResponse:
                  "passed": r.passed}
                 for r in result.results
             ],
-            "evaluation": selectors.latest_evaluation(phase),
+            "evaluation": evaluations.get(phase.pk),
         })
     return render(request, "rollout/team.html", {"rows": rows, "teams": teams})

@@ -6,6 +6,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from apps.pulse.rules import MIN_GROUP_SIZE
 from apps.rollout.gates import Criterion
 from apps.rollout.models import GateEvaluation
 from apps.usage.kinds import EventKind
@@ -51,8 +52,9 @@ def _detail(criterion: str, entry: dict[str, Any]) -> str:
     if criterion == Criterion.QUICKWINS_ON_TIME and denominator is not None:
         return _("%(part)s of %(whole)s decided quick wins") % {"part": numerator or 0, "whole": denominator}
     if criterion == Criterion.PULSE and denominator is not None:
-        return ngettext("%(count)s answer in the last 30 days (5 needed)",
-                        "%(count)s answers in the last 30 days (5 needed)", denominator) % {"count": denominator}
+        return ngettext("%(count)s person answered in the last 30 days (%(needed)s needed)",
+                        "%(count)s people answered in the last 30 days (%(needed)s needed)", denominator) % {
+            "count": denominator, "needed": MIN_GROUP_SIZE}
     return ""
 
 

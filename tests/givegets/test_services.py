@@ -225,3 +225,32 @@ def test_own_page_shows_last_weeks_settled_status_beside_this_weeks(world: Any) 
 
     assert 'data-testid="own-last-week"' in html
     assert "You gave 2 × “Meeting logged” last week; your weekly digest was delivered and used." in html
+
+
+def test_delivery_record_twice_with_one_key_returns_the_first(world: Any) -> None:
+    first, created = services.delivery_record(user_id=world.rita.pk, kind=DeliveryKind.WEEKLY_DIGEST,
+                                              idempotency_key="digest:rita:1")
+    again, created_again = services.delivery_record(user_id=world.rita.pk, kind=DeliveryKind.WEEKLY_DIGEST,
+                                                    idempotency_key="digest:rita:1")
+    assert (created, created_again, again.pk) == (True, False, first.pk)
+
+
+def test_delivery_record_losing_a_race_returns_the_winners_row(world: Any) -> None:
+    """Another worker inserts the same key between our check and our insert: no IntegrityError."""
+    from unittest import mock
+
+    from django.db.models.query import QuerySet
+
+    from apps.givegets.models import Delivery
+
+    winner = factories.DeliveryFactory(user=world.rita, idempotency_key="digest:rita:2")
+    original_first = QuerySet.first
+
+    def first_missing_deliveries(self: QuerySet[Any]) -> Any:
+        return None if self.model is Delivery else original_first(self)
+
+    with mock.patch.object(QuerySet, "first", first_missing_deliveries):
+        delivery, created = services.delivery_record(user_id=world.rita.pk, kind=DeliveryKind.WEEKLY_DIGEST,
+                                                     idempotency_key="digest:rita:2")
+    assert (delivery.pk, created) == (winner.pk, False)
+    assert Delivery.objects.filter(idempotency_key="digest:rita:2").count() == 1

@@ -45,6 +45,19 @@ def test_refresh_for_some_users_leaves_the_others_alone(world: Any) -> None:
     assert list(QuickWinResult.objects.values_list("milestone_id", "user_id")) == [(milestone.pk, world.rita.pk)]
 
 
+def test_refresh_drops_results_of_people_who_left_the_role(world: Any) -> None:
+    """A moved person's old result would still count in the lead's summary, the gate and the nudges."""
+    milestone = MilestoneFactory(role=world.roles[RoleKind.SALES_REP])
+    _live(world, world.rita, world.ronja)
+    services.quickwin_results_refresh(today=GO_LIVE)
+    world.ronja.memberships.update(role=world.roles[RoleKind.SERVICE_AGENT])
+    world.rita.memberships.update(go_live_on=None)
+    services.quickwin_results_refresh(today=GO_LIVE, user_ids=[world.sam.pk])  # someone else: nothing dropped
+    assert QuickWinResult.objects.filter(milestone=milestone).count() == 2
+    services.quickwin_results_refresh(today=GO_LIVE)
+    assert not QuickWinResult.objects.filter(milestone=milestone).exists()
+
+
 def test_refresh_task_for_users_is_idempotent(world: Any) -> None:
     from apps.quickwins.tasks import refresh_quickwins_for_users
 

@@ -185,6 +185,13 @@ def test_mark_read_refuses_an_offsite_redirect(world: Any, milestone: QuickWinMi
     assert response["Location"] == "/me/"
 
 
+def test_mark_read_over_https_refuses_a_plain_http_redirect(world: Any, milestone: QuickWinMilestone) -> None:
+    nudge = _nudge_for(world, milestone)
+    response = world.client_for(world.rita).post(
+        reverse("quickwins:nudge_read", args=[nudge.pk]), {"next": "http://testserver/quickwins/"}, secure=True)
+    assert response["Location"] == reverse("dashboards:me")
+
+
 def test_nudges_snippet_lists_open_nudges_with_a_mark_read_button(world: Any, milestone: QuickWinMilestone) -> None:
     nudge = _nudge_for(world, milestone)
     request = RequestFactory().get("/me/")

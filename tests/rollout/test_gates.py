@@ -75,21 +75,30 @@ def test_too_few_weeks_live_fails_and_not_yet_live_is_no_data() -> None:
 def test_pulse_is_judged_only_when_a_minimum_is_set() -> None:
     assert evaluate_gate(CRITERIA, measured()).result_for(Criterion.PULSE) is None
     with_pulse = GateCriteria(70, 80, 2, min_pulse_score=Decimal("5.0"))
-    high = evaluate_gate(with_pulse, measured(pulse_responses=6, pulse_mean=Decimal("5.25")))
+    high = evaluate_gate(with_pulse, measured(pulse_responses=6, pulse_people=6, pulse_mean=Decimal("5.25")))
     assert high.result_for(Criterion.PULSE).passed is True  # type: ignore[union-attr]
     assert high.passed
-    low = evaluate_gate(with_pulse, measured(pulse_responses=6, pulse_mean=Decimal("4.99")))
+    low = evaluate_gate(with_pulse, measured(pulse_responses=6, pulse_people=6, pulse_mean=Decimal("4.99")))
     assert low.result_for(Criterion.PULSE).passed is False  # type: ignore[union-attr]
     assert not low.passed
 
 
 def test_pulse_with_fewer_than_five_answers_is_no_data() -> None:
     with_pulse = GateCriteria(70, 80, 2, min_pulse_score=Decimal("5.0"))
-    result = evaluate_gate(with_pulse, measured(pulse_responses=4, pulse_mean=Decimal("6.5")))
+    result = evaluate_gate(with_pulse, measured(pulse_responses=4, pulse_people=4, pulse_mean=Decimal("6.5")))
     pulse = result.result_for(Criterion.PULSE)
     assert pulse is not None
     assert (pulse.value, pulse.passed, pulse.denominator) == (None, None, 4)
     assert not result.passed
+
+
+def test_pulse_needs_five_different_people_not_five_answers() -> None:
+    """Six answers from two people would show a two-person team's mean to its manager: no data."""
+    with_pulse = GateCriteria(70, 80, 2, min_pulse_score=Decimal("5.0"))
+    result = evaluate_gate(with_pulse, measured(pulse_responses=6, pulse_people=2, pulse_mean=Decimal("6.5")))
+    pulse = result.result_for(Criterion.PULSE)
+    assert pulse is not None
+    assert (pulse.value, pulse.passed, pulse.denominator) == (None, None, 2)
 
 
 def test_result_serialises_per_criterion_for_storage() -> None:

@@ -203,8 +203,19 @@ def test_pulse_mean_uses_answers_of_the_last_30_days(world: Any) -> None:
     PulseResponse.objects.create(user=world.rita, answered_at=now - dt.timedelta(days=45),
                                  perceived_usefulness=1, perceived_ease_of_use=1)
     _people, measured = selectors.gate_measurements(phase, today=TODAY)
-    assert measured.pulse_responses == 4
+    assert (measured.pulse_responses, measured.pulse_people) == (4, 4)
     assert measured.pulse_mean == Decimal("5.00")  # (5 + 5 + 6.5 + 3.5) / 4
+
+
+def test_pulse_counts_different_people_apart_from_answers(world: Any) -> None:
+    phase = PhaseFactory(organisation=world.org, teams=[world.north], status=PhaseStatus.LIVE)
+    now = timezone.now()
+    for days_ago in (1, 8, 15):
+        for user in (world.rita, world.sam):
+            PulseResponse.objects.create(user=user, answered_at=now - dt.timedelta(days=days_ago),
+                                         perceived_usefulness=6, perceived_ease_of_use=6)
+    _people, measured = selectors.gate_measurements(phase, today=TODAY)
+    assert (measured.pulse_responses, measured.pulse_people) == (6, 2)
 
 
 def test_gate_evaluate_stores_one_row_per_day_and_fails_a_phase_past_its_minimum_weeks(world: Any) -> None:
@@ -291,3 +302,56 @@ def test_team_in_another_organisation_is_refused(world: Any) -> None:
     with pytest.raises(ValidationError) as caught:
         services.phase_create(organisation=world.org, actor_id=None, **phase_fields(world, teams=[foreign]))
     assert "teams" in caught.value.message_dict
+
+
+def test_phase_move_judges_the_locked_row_not_a_stale_copy(world: Any) -> None:
+    PhaseFactory(organisation=world.org, order=1, teams=[world.north], planned_start=TODAY,
+                 go_live_on=TODAY + dt.timedelta(days=7))
+    second = PhaseFactory(organisation=world.org, order=2, teams=[world.south], planned_start=TODAY,
+                          go_live_on=TODAY + dt.timedelta(days=14))
+    stale = RolloutPhase.objects.get(pk=second.pk)
+    RolloutPhase.objects.filter(pk=second.pk).update(status=PhaseStatus.LIVE)  # someone took it live meanwhile
+    with pytest.raises(ApplicationError):
+        services.phase_move(phase=stale, direction="up")
+    assert RolloutPhase.objects.get(pk=second.pk).order == 2
+
+
+def test_phases_adoption_counts_each_phases_people_and_scores_in_one_query(
+    world: Any, django_assert_num_queries: Any
+) -> None:
+    north = PhaseFactory(organisation=world.org, order=1, teams=[world.north])
+    PhaseFactory(organisation=world.org, order=2, teams=[world.south], roles=[world.roles[RoleKind.MARKETER]])
+    PhaseFactory(organisation=world.org, order=3, roles=[world.roles[RoleKind.PROJECT_LEAD]])
+    PhaseFactory(order=1, teams=[TeamFactory()])  # another organisation
+    snapshot(world.rita, net=30)
+    snapshot(world.sam, net=-10)
+    snapshot(world.ronja, net=5)
+    with django_assert_num_queries(1):
+        rows = selectors.phases_adoption(organisation_id=world.org.pk, today=TODAY)
+    assert [(r.people, r.scored, r.net_beneficiaries) for r in rows] == [(3, 2, 1), (2, 1, 1), (1, 0, 0)]
+    assert rows[0].phase == north
+    assert rows[0].people == selectors.phase_people(north).count()
+
+
+def test_latest_evaluations_returns_the_newest_row_per_phase(world: Any) -> None:
+    first = PhaseFactory(organisation=world.org, order=1, teams=[world.north], status=PhaseStatus.LIVE)
+    second = PhaseFactory(organisation=world.org, order=2, teams=[world.south], status=PhaseStatus.LIVE)
+    unevaluated = PhaseFactory(organisation=world.org, order=3, roles=[world.roles[RoleKind.MARKETER]])
+    for days_ago in (3, 1, 2):
+        services.gate_evaluate(phase=first, today=TODAY - dt.timedelta(days=days_ago))
+    services.gate_evaluate(phase=second, today=TODAY - dt.timedelta(days=5))
+    latest = selectors.latest_evaluations([first, second, unevaluated])
+    assert {pk: e.evaluated_on for pk, e in latest.items()} == {
+        first.pk: TODAY - dt.timedelta(days=1), second.pk: TODAY - dt.timedelta(days=5),
+    }
+
+
+def test_gate_evaluate_locks_only_the_phase_row(world: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    phase = PhaseFactory(organisation=world.org, teams=[world.north], status=PhaseStatus.LIVE)
+    with CaptureQueriesContext(connection) as queries:
+        services.gate_evaluate(phase=phase, today=TODAY)
+    lock = next(q["sql"] for q in queries.captured_queries if 'FROM "rollout_rolloutphase"' in q["sql"])
+    assert "roles_organisation" not in lock

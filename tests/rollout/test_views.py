@@ -153,3 +153,18 @@ def test_move_buttons_reorder_planned_phases(world: Any) -> None:
     world.client_for(world.lene).post(reverse("rollout:move", args=[second.pk]), {"direction": "up"})
     assert list(RolloutPhase.objects.order_by("order").values_list("pk", flat=True)) == [second.pk, first.pk]
     assert not PhaseEvent.objects.exists()
+
+
+def test_phases_page_costs_the_same_queries_for_many_phases(
+    world: Any, phase: RolloutPhase, django_assert_max_num_queries: Any
+) -> None:
+    client = world.client_for(world.lene)
+    client.get(reverse("rollout:phases"))  # warm the session and policy caches
+    for order in range(2, 12):
+        PhaseFactory(organisation=world.org, order=order, teams=[world.south] if order % 2 else [],
+                     roles=[] if order % 2 else [world.roles["marketer"]], go_live_on=TODAY + dt.timedelta(days=order),
+                     planned_start=TODAY)
+        gate_evaluate(phase=RolloutPhase.objects.get(order=order), today=TODAY)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("rollout:phases"))
+    assert response.content.decode().count('data-testid="phase-row"') == 11
