@@ -226,6 +226,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
         "options": {"expires": 12 * 60 * 60},
     },
+    # Every 15 minutes: an import still running 30 minutes after it started lost its task; resume it.
+    "resume-stalled-imports": {
+        "task": "apps.imports.tasks.resume_stalled_imports",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 14 * 60},
+    },
     # Daily 07:00: suggest a touch on deals that have gone quiet longer than their stage allows.
     "idle-deal-suggestions": {
         "task": "apps.suggestions.tasks.suggest_for_idle_deals",

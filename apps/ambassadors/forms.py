@@ -24,7 +24,7 @@ class KudosForm(forms.Form):
     message = forms.CharField(
         label=_("Message"),
         max_length=KUDOS_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": KUDOS_MAX_LENGTH}),
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": KUDOS_MAX_LENGTH, "aria-describedby": "message-help"}),
         help_text=_("What did they do that helped? At most 280 characters."),
         error_messages={"required": _("Write a short message saying what you appreciate."),
                         "max_length": _("Keep the message to %(limit_value)d characters (it has %(show_value)d).")},

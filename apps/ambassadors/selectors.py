@@ -11,7 +11,7 @@ from django.utils import timezone
 from apps.ambassadors.models import KUDOS_PER_DAY, Kudos
 from apps.ambassadors.rules import AdoptionShare, kudos_left_today, pooled_share
 from apps.core.periods import week_start
-from apps.roles.models import Team, TeamMember
+from apps.roles.models import Membership, Team, TeamMember
 from apps.roles.policies import AnyUser, organisation_users
 from apps.scoring.models import ScoreSnapshot
 
@@ -35,13 +35,13 @@ class TeamPerson:
 @dataclass
 class TeamAmbassadors:
     team: Team
+    adoption: AdoptionShare
     ambassadors: list[TeamPerson] = field(default_factory=list)
     candidates: list[TeamPerson] = field(default_factory=list)  # members who could be nominated
-    adoption: AdoptionShare | None = None
 
 
-def team_adoption(*, organisation_id: int, today: dt.date | None = None) -> dict[int, AdoptionShare]:
-    """Return each team's share of net beneficiaries this week, non-manager members, in one query."""
+def _scored_per_team(*, organisation_id: int, today: dt.date | None) -> dict[int, dict[str, int]]:
+    """Return per team id this week's scored non-manager members and net beneficiaries, in one query."""
     monday = week_start(today or timezone.localdate())
     rows = (
         ScoreSnapshot.objects.filter(
@@ -49,46 +49,40 @@ def team_adoption(*, organisation_id: int, today: dt.date | None = None) -> dict
             user__team_memberships__team__organisation_id=organisation_id,
             user__team_memberships__is_manager=False,
         )
-        .values("user__team_memberships__team_id", "user__team_memberships__team__name")
+        .values("user__team_memberships__team_id")
         .annotate(scored=Count("pk"), net_beneficiaries=Count("pk", filter=Q(net_minutes__gt=0)))
     )
     return {
-        row["user__team_memberships__team_id"]: AdoptionShare(
-            label=row["user__team_memberships__team__name"], scored=row["scored"],
-            net_beneficiaries=row["net_beneficiaries"],
-        )
+        row["user__team_memberships__team_id"]: {"scored": row["scored"], "net_beneficiaries": row["net_beneficiaries"]}
         for row in rows
     }
 
 
 def ambassadors_overview(*, organisation_id: int, today: dt.date | None = None) -> list[TeamAmbassadors]:
     """Return every team of the organisation with its ambassadors, candidates and adoption."""
-    teams = list(Team.objects.filter(organisation_id=organisation_id).order_by("name"))
-    by_team = {team.pk: TeamAmbassadors(team=team) for team in teams}
-    adoption = team_adoption(organisation_id=organisation_id, today=today)
+    scored = _scored_per_team(organisation_id=organisation_id, today=today)
+    nobody = {"scored": 0, "net_beneficiaries": 0}
+    by_team = {
+        team.pk: TeamAmbassadors(team=team, adoption=AdoptionShare(label=team.name, **scored.get(team.pk, nobody)))
+        for team in Team.objects.filter(organisation_id=organisation_id).order_by("name")
+    }
     members = (
         TeamMember.objects.filter(team__organisation_id=organisation_id, is_manager=False)
         .select_related("user")
         .order_by("user__first_name", "user__last_name", "user__username")
     )
-    go_live = dict(
-        User.objects.filter(memberships__organisation_id=organisation_id).values_list("pk", "memberships__go_live_on")
-    )
+    go_live = dict(Membership.objects.filter(organisation_id=organisation_id).values_list("user_id", "go_live_on"))
     for member in members:
         row = by_team[member.team_id]
         person = TeamPerson(user=member.user, go_live_on=go_live.get(member.user_id))
         (row.ambassadors if member.is_ambassador else row.candidates).append(person)
-    for team in teams:
-        by_team[team.pk].adoption = adoption.get(
-            team.pk, AdoptionShare(label=team.name, scored=0, net_beneficiaries=0)
-        )
-    return [by_team[team.pk] for team in teams]
+    return list(by_team.values())
 
 
 def comparison(rows: list[TeamAmbassadors], *, without_label: str) -> tuple[list[AdoptionShare], AdoptionShare]:
     """Return the adoption of each team with an ambassador, and of all teams without one together."""
-    with_ambassador = [row.adoption for row in rows if row.ambassadors and row.adoption is not None]
-    without = [row.adoption for row in rows if not row.ambassadors and row.adoption is not None]
+    with_ambassador = [row.adoption for row in rows if row.ambassadors]
+    without = [row.adoption for row in rows if not row.ambassadors]
     return with_ambassador, pooled_share(without_label, without)
 
 
@@ -114,8 +108,3 @@ def kudos_left(*, user_id: int, now: dt.datetime | None = None) -> int:
     given = Kudos.objects.filter(giver_id=user_id, created_at__gte=day_start,
                                  created_at__lt=day_start + dt.timedelta(days=1)).count()
     return kudos_left_today(given_today=given, per_day=KUDOS_PER_DAY)
-
-
-def unread_kudos_count(*, user_id: int) -> int:
-    return Kudos.objects.filter(receiver_id=user_id, delivery__consumed_at__isnull=True).count()
-

@@ -13,7 +13,7 @@ from apps.ambassadors.models import KUDOS_MAX_LENGTH, KUDOS_PER_DAY, Kudos
 from apps.ambassadors.selectors import kudos_left
 from apps.core.errors import ApplicationError
 from apps.givegets.models import DeliveryKind
-from apps.givegets.services import delivery_consume, delivery_record
+from apps.givegets.services import deliveries_consume, delivery_record
 from apps.roles.models import Membership, TeamMember
 from apps.rollout.models import RolloutPhase
 from apps.usage.kinds import EventKind, EventSource
@@ -24,7 +24,7 @@ User = get_user_model()
 
 def _team_member(*, organisation_id: int, team_id: int, user_id: int) -> TeamMember:
     member = (
-        TeamMember.objects.select_for_update()
+        TeamMember.objects.select_for_update(of=("self",))
         .filter(team_id=team_id, team__organisation_id=organisation_id, user_id=user_id)
         .first()
     )
@@ -86,9 +86,6 @@ def kudos_give(
     Giving the same form (same key) twice returns the first kudos.
     """
     key = f"kudos:{giver_id}:{idempotency_key}"
-    existing = Kudos.objects.filter(idempotency_key=key, giver_id=giver_id).first()
-    if existing is not None:
-        return existing
     at = at or timezone.now()
     message = message.strip()
     if giver_id == receiver_id:
@@ -102,8 +99,12 @@ def kudos_give(
         raise ApplicationError(_("Only people with a role in an organisation give kudos."))
     if not Membership.objects.filter(user_id=receiver_id, organisation_id=giver_membership.organisation_id).exists():
         raise ApplicationError(_("Kudos go to a colleague in your own organisation."))
-    # Serialise one giver's kudos so two tabs cannot pass the daily limit together.
+    # Serialise one giver's kudos so two tabs cannot pass the daily limit together, and a double
+    # submit waits here, then finds the first kudos instead of hitting the unique key.
     User.objects.select_for_update().filter(pk=giver_id).first()
+    existing = Kudos.objects.filter(idempotency_key=key, giver_id=giver_id).first()
+    if existing is not None:
+        return existing
     if kudos_left(user_id=giver_id, now=at) == 0:
         raise ApplicationError(
             _("You have given %(max)s kudos today, the daily maximum. Save this one for tomorrow.")
@@ -131,11 +132,7 @@ def kudos_give(
 @transaction.atomic
 def kudos_read(*, receiver_id: int, at: dt.datetime | None = None) -> int:
     """Mark the receiver's unread kudos read: their recognition gets count from now. Return how many."""
-    unread = list(
-        Kudos.objects.filter(receiver_id=receiver_id, delivery__isnull=False, delivery__consumed_at__isnull=True)
-        .select_related("delivery")
-    )
-    for kudos in unread:
-        assert kudos.delivery is not None  # filtered above
-        delivery_consume(delivery=kudos.delivery, at=at)
-    return len(unread)
+    unread = Kudos.objects.filter(
+        receiver_id=receiver_id, delivery__isnull=False, delivery__consumed_at__isnull=True
+    ).values_list("delivery_id", flat=True)
+    return deliveries_consume(user_id=receiver_id, delivery_ids=list(unread), at=at)

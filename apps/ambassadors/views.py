@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,16 +12,15 @@ from apps.ambassadors import selectors, services
 from apps.ambassadors.forms import KudosForm, NominationForm, PilotForm
 from apps.core.charts import Point, bar_chart
 from apps.core.errors import ApplicationError
+from apps.core.types import AuthenticatedHttpRequest
 from apps.pulse.rules import MIN_GROUP_SIZE
 from apps.roles.decorators import member_required, project_lead_required
-from apps.roles.policies import is_project_lead, membership_of
+from apps.roles.models import Team
+from apps.roles.policies import is_project_lead, membership_of, organisation_users
 
 
-def _my_id(request: HttpRequest) -> int:
-    """Return the signed-in person's id (the decorators let in signed-in members only)."""
-    user_id = request.user.pk
-    assert user_id is not None
-    return int(user_id)
+def _name(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())
 
 
 def _organisation_id(request: HttpRequest) -> int:
@@ -39,7 +38,6 @@ def _render_list(
     context: dict[str, Any] = {
         "rows": rows,
         "bars": bars,
-        "without": without,
         "chart": bar_chart(
             [Point(share.label, share.pct) for share in bars if share.is_shown],
             title=_("Share of net beneficiaries this week"), max_value=100, unit=" %",
@@ -53,26 +51,35 @@ def _render_list(
 
 
 @member_required
-def ambassador_list(request: HttpRequest) -> HttpResponse:
+def ambassador_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Show each team's ambassadors and its adoption against teams without one."""
     return _render_list(request)
 
 
-def _set_ambassador(request: HttpRequest, *, is_ambassador: bool) -> HttpResponse:
+def _colleague_or_404(request: HttpRequest, user_id: int) -> None:
+    """Raise 404 for a person outside the viewer's organisation: their existence is not ours to tell."""
+    if not organisation_users(request.user).filter(pk=user_id).exists():
+        raise Http404
+
+
+def _set_ambassador(request: AuthenticatedHttpRequest, *, is_ambassador: bool) -> HttpResponse:
     form = NominationForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a team member to nominate."))
         return redirect("ambassadors:list")
+    organisation_id = _organisation_id(request)
+    _colleague_or_404(request, form.cleaned_data["user"])
+    if not Team.objects.filter(pk=form.cleaned_data["team"], organisation_id=organisation_id).exists():
+        raise Http404
     try:
         member = services.ambassador_set(
-            organisation_id=_organisation_id(request), team_id=form.cleaned_data["team"],
+            organisation_id=organisation_id, team_id=form.cleaned_data["team"],
             user_id=form.cleaned_data["user"], is_ambassador=is_ambassador,
         )
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        name = member.user.get_full_name() or member.user.get_username()
-        names = {"name": name, "team": member.team.name}
+        names = {"name": _name(member.user), "team": member.team.name}
         if is_ambassador:
             messages.success(request, _("%(name)s is now an ambassador of %(team)s.") % names)
         else:
@@ -82,23 +89,23 @@ def _set_ambassador(request: HttpRequest, *, is_ambassador: bool) -> HttpRespons
 
 @require_POST
 @project_lead_required
-def nominate(request: HttpRequest) -> HttpResponse:
+def nominate(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _set_ambassador(request, is_ambassador=True)
 
 
 @require_POST
 @project_lead_required
-def withdraw(request: HttpRequest) -> HttpResponse:
+def withdraw(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _set_ambassador(request, is_ambassador=False)
 
 
 @require_POST
 @project_lead_required
-def pilot(request: HttpRequest) -> HttpResponse:
+def pilot(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Set an ambassador's pilot go-live; on an error show the list again with the typed date."""
     form = PilotForm(request.POST)
-    user_id = request.POST.get("user", "")
     if form.is_valid():
+        _colleague_or_404(request, form.cleaned_data["user"])
         try:
             membership = services.ambassador_pilot_set(
                 organisation_id=_organisation_id(request), user_id=form.cleaned_data["user"],
@@ -107,15 +114,13 @@ def pilot(request: HttpRequest) -> HttpResponse:
         except ApplicationError as error:
             form.add_error("go_live_on", error.message)
         else:
-            messages.success(request, _("Go-live for %(name)s saved.") % {
-                "name": membership.user.get_full_name() or membership.user.get_username()})
+            messages.success(request, _("Go-live for %(name)s saved.") % {"name": _name(membership.user)})
             return redirect("ambassadors:list")
-    return _render_list(request, pilot_form=form, pilot_user_id=int(user_id) if user_id.isdigit() else None,
-                        status=400)
+    return _render_list(request, pilot_form=form, pilot_user_id=form.cleaned_data.get("user"), status=400)
 
 
 @member_required
-def kudos_give(request: HttpRequest) -> HttpResponse:
+def kudos_give(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Give a colleague short recognition; it counts as a get for them once they read it."""
     colleagues = selectors.colleagues(request.user)
     initial = {"receiver": request.GET["to"]} if request.GET.get("to", "").isdigit() else {}
@@ -123,26 +128,25 @@ def kudos_give(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             kudos = services.kudos_give(
-                giver_id=_my_id(request), receiver_id=form.cleaned_data["receiver"].pk,
+                giver_id=request.user.pk, receiver_id=form.cleaned_data["receiver"].pk,
                 message=form.cleaned_data["message"], idempotency_key=str(form.cleaned_data["form_token"]),
             )
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
-            name = kudos.receiver.get_full_name() or kudos.receiver.get_username()
-            messages.success(request, _("Kudos sent to %(name)s.") % {"name": name})
+            messages.success(request, _("Kudos sent to %(name)s.") % {"name": _name(kudos.receiver)})
             return redirect("ambassadors:my_kudos")
     return render(request, "ambassadors/kudos_give.html", {
-        "form": form, "left_today": selectors.kudos_left(user_id=_my_id(request)),
+        "form": form, "left_today": selectors.kudos_left(user_id=request.user.pk),
     }, status=400 if request.method == "POST" else 200)
 
 
 @member_required
-def my_kudos(request: HttpRequest) -> HttpResponse:
+def my_kudos(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Show the kudos the person received; opening the page is reading them (the get is consumed)."""
-    received = list(selectors.kudos_received(user_id=_my_id(request))[:50])
+    received = list(selectors.kudos_received(user_id=request.user.pk)[:50])
     unread_ids = {k.pk for k in received if k.delivery is not None and k.delivery.consumed_at is None}
-    services.kudos_read(receiver_id=_my_id(request))
+    services.kudos_read(receiver_id=request.user.pk)
     return render(request, "ambassadors/my_kudos.html", {
-        "received": received, "unread_ids": unread_ids, "given": selectors.kudos_given(user_id=_my_id(request)),
+        "received": received, "unread_ids": unread_ids, "given": selectors.kudos_given(user_id=request.user.pk),
     })

@@ -39,7 +39,6 @@ class CampaignFigures:
     win_rate: Decimal | None  # percent of closed deals that were won; None before any closed
     budget: Decimal
     roi: Decimal | None  # percent return on the budget; None when there was no budget
-    revenue_per_budget_unit: Decimal | None
 
 
 def win_rate(*, won: int, lost: int) -> Decimal | None:
@@ -95,5 +94,4 @@ def campaign_figures(
         win_rate=win_rate(won=won_deals, lost=lost_deals),
         budget=budget,
         roi=roi(revenue=won_revenue, budget=budget),
-        revenue_per_budget_unit=(won_revenue / budget).quantize(Decimal("0.01")) if budget > 0 else None,
     )

@@ -18,6 +18,11 @@ def campaigns_for(*, organisation_id: int) -> QuerySet[Campaign]:
     return campaigns.select_related("owner").order_by("-starts_on", "name")
 
 
+def campaigns_with_deal_counts(*, organisation_id: int) -> QuerySet[Campaign]:
+    """Return the organisation's campaigns, each with `deal_count`: the deals attributed to it."""
+    return campaigns_for(organisation_id=organisation_id).annotate(deal_count=Count("deals"))
+
+
 def open_stages(*, organisation_id: int) -> list[tuple[int, str]]:
     """Return (id, name) of the organisation's open stages in process order."""
     return list(

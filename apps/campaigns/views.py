@@ -5,7 +5,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -48,7 +47,7 @@ def _campaign_in(membership: Membership, campaign_id: int) -> Campaign:
 @member_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
     membership = _marketer_membership(request.user)
-    campaigns = selectors.campaigns_for(organisation_id=membership.organisation_id).annotate(deal_count=Count("deals"))
+    campaigns = selectors.campaigns_with_deal_counts(organisation_id=membership.organisation_id)
     return render(request, "campaigns/list.html", {"campaigns": campaigns})
 
 
@@ -136,7 +135,8 @@ def campaign_attribute(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 
 def _thousands(amount: Decimal) -> Decimal:
-    # The chart prints values with %g, which turns millions into 1.2e+06; thousands stay readable.
+    # The chart labels group digits with commas in every language (a decimal comma in Danish);
+    # whole thousands with a "k" read the same in English and Danish.
     return (amount / 1000).quantize(Decimal("1"))
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.activities.models import Deal, DealStageChange, Stage
 from apps.coaching.diagnostics import (
+    SECONDS_PER_DAY,
     CoachingSignals,
     DealOutcomes,
     MissedGet,
@@ -38,8 +39,6 @@ from apps.usage.kinds import GIVE_KINDS
 from apps.usage.models import UsageEvent
 
 User = get_user_model()
-
-SECONDS_PER_DAY = 86400
 
 
 def stage_days_by_rep(*, rep_ids: Sequence[int]) -> dict[int, dict[int, tuple[float, int]]]:

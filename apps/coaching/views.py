@@ -3,10 +3,10 @@
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from apps.coaching import selectors
+from apps.coaching import selectors, services
 from apps.coaching.diagnostics import MIN_CLOSED_DEALS, MIN_STAGE_EXITS, MIN_WON_DEALS
 from apps.core.charts import Point, bar_chart
 from apps.roles.decorators import manager_required
@@ -16,12 +16,13 @@ from apps.trust.services import WHAT_COACHING_PAGE, access_record
 
 
 def _managed_team_or_404(request: HttpRequest, team_id: int | None) -> tuple[Team, list[Team]]:
-    """Return the team asked for (or the first one managed) and all managed teams; 404 for others."""
-    team_ids = managed_team_ids(request.user)
-    chosen = team_ids[0] if team_id is None else team_id
-    if not can_view_team(request.user, chosen):
+    """Return the team asked for (or the first managed one by name) and all managed teams; 404 for others."""
+    teams = list(Team.objects.filter(pk__in=managed_team_ids(request.user)))  # by name, as the team selector
+    if team_id is None:
+        team_id = teams[0].pk if teams else 0
+    if not can_view_team(request.user, team_id):
         raise Http404
-    return get_object_or_404(Team, pk=chosen), list(Team.objects.filter(pk__in=team_ids))
+    return next(team for team in teams if team.pk == team_id), teams
 
 
 def _minimums() -> dict[str, int]:
@@ -33,6 +34,7 @@ def team(request: HttpRequest, team_id: int | None = None) -> HttpResponse:
     """Show a managed team's stage conversion, days in stage, outcomes and net losers per rep."""
     team_obj, teams = _managed_team_or_404(request, team_id)
     coaching = selectors.team_coaching(team=team_obj)
+    services.coaching_diagnostic_deliver(user_id=int(request.user.pk or 0))
     return render(request, "coaching/team.html", {"coaching": coaching, "teams": teams, **_minimums()})
 
 
@@ -46,6 +48,7 @@ def rep(request: HttpRequest, team_id: int, user_id: int) -> HttpResponse:
     if row is None:  # not coached in this team (another team, or the manager themself)
         raise Http404
     access_record(viewer_id=int(request.user.pk or 0), subject_id=subject.pk, what=WHAT_COACHING_PAGE)
+    services.coaching_diagnostic_deliver(user_id=int(request.user.pk or 0))
     name = subject.get_full_name() or subject.get_username()
     team_label = _("team")
     bars: list[Point] = []

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from apps.activities.models import Activity, Deal, DealStageChange
 from apps.core.periods import period_for_monday
@@ -18,7 +18,7 @@ from apps.givegets.models import DeliveryKind
 from apps.roles.models import Membership
 from apps.scoring.models import ScoreSnapshot
 from apps.scoring.selectors import current_snapshot
-from apps.suggestions.selectors import idle_days_by_stage, open_suggestions
+from apps.suggestions.selectors import open_suggestions, quiet_deals_filter
 
 User = get_user_model()
 MAX_LISTED_ACTIVITIES = 25
@@ -75,11 +75,8 @@ def cold_deals(*, user_id: int, as_of: dt.datetime) -> QuerySet[Deal]:
     membership = Membership.objects.filter(user_id=user_id).values_list("organisation_id", flat=True).first()
     if membership is None:
         return Deal.objects.none()
-    quiet = Q(pk__in=[])
-    for stage_id, days in idle_days_by_stage(organisation_id=membership).items():
-        quiet |= Q(stage_id=stage_id, last_activity_at__lte=as_of - dt.timedelta(days=days))
     return (
-        Deal.objects.filter(quiet, owner_id=user_id, last_activity_at__isnull=False)
+        Deal.objects.filter(quiet_deals_filter(books={membership: None}, as_of=as_of), owner_id=user_id)
         .select_related("account", "stage")
         .order_by("last_activity_at")
     )

@@ -3,6 +3,7 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from apps.core.types import authenticated_user
 from apps.digests import selectors, services
 from apps.digests.models import Digest
 from apps.digests.presentation import digest_display
@@ -11,8 +12,7 @@ from apps.roles.decorators import member_required
 
 def _viewer_id(request: HttpRequest) -> int:
     """Return the signed-in person's id (member_required guarantees one)."""
-    assert isinstance(request.user.pk, int)
-    return request.user.pk
+    return authenticated_user(request).pk
 
 
 def _show(request: HttpRequest, digest: Digest) -> HttpResponse:

@@ -75,15 +75,25 @@ def delivery_record(
 @transaction.atomic
 def delivery_consume(*, delivery: Delivery, at: dt.datetime | None = None) -> Delivery:
     """Mark a delivery consumed (opened, accepted) once; later calls change nothing."""
-    locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
-    if locked.consumed_at is None:
-        locked.consumed_at = at or timezone.now()
-        locked.save(update_fields=["consumed_at"])
+    deliveries_consume(user_id=delivery.user_id, delivery_ids=[delivery.pk], at=at)
+    return Delivery.objects.get(pk=delivery.pk)
+
+
+@transaction.atomic
+def deliveries_consume(*, user_id: int, delivery_ids: list[int], at: dt.datetime | None = None) -> int:
+    """Mark a person's unconsumed deliveries consumed in one statement; return how many changed.
+
+    One score recompute follows after commit, however many were consumed.
+    """
+    unconsumed = Delivery.objects.filter(user_id=user_id, pk__in=delivery_ids, consumed_at__isnull=True)
+    # Lock first so two requests opening the same gets cannot both count them.
+    locked_ids = list(unconsumed.select_for_update().values_list("pk", flat=True))
+    changed = Delivery.objects.filter(pk__in=locked_ids).update(consumed_at=at or timezone.now())
+    if changed:
         from apps.scoring.tasks import recompute_user_scores
 
-        user_ids = [locked.user_id]
-        transaction.on_commit(lambda: recompute_user_scores.delay(user_ids=user_ids))
-    return locked
+        transaction.on_commit(lambda: recompute_user_scores.delay(user_ids=[user_id]))
+    return changed
 
 
 # --- Configuring contracts -------------------------------------------------------------

@@ -19,7 +19,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import OperationalError, transaction
-from django.db.models import Q
+from django.db.models import Case, DateTimeField, Value, When
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -64,6 +65,8 @@ CHUNK_ROWS = 2000
 PREVIEW_SAMPLE_ROWS = 200
 PREVIEW_MAX_PROBLEMS = 500
 PREVIEW_MAX_NEW_ACCOUNTS = 50
+# Deals whose last activity one UPDATE moves forward; keeps the statement's parameters few.
+DEAL_TOUCH_BATCH = 500
 KEY_FIELD = "_key"
 DUPLICATE_IN_FILE_FIELD = "_duplicate_in_file"
 
@@ -129,7 +132,13 @@ def _shape(job: ImportJob) -> Shape:
 
 
 def _ensure_editable(job: ImportJob) -> None:
-    if job.status not in (ImportStatus.UPLOADED, ImportStatus.MAPPED, ImportStatus.PREVIEWED):
+    """Lock the job's row and refuse changes once it has started (call inside a transaction).
+
+    The status is read again under the lock: a page loaded before another tab pressed "Import"
+    holds a stale job, and saving it would turn a running import back into an editable one.
+    """
+    status = ImportJob.objects.select_for_update().values_list("status", flat=True).get(pk=job.pk)
+    if status not in (ImportStatus.UPLOADED, ImportStatus.MAPPED, ImportStatus.PREVIEWED):
         raise ValidationError(_("This import has already started; upload the file again to change it."))
 
 
@@ -302,6 +311,28 @@ def import_job_start(*, job: ImportJob, language: str) -> ImportJob:
     return locked
 
 
+# No import of a spreadsheet runs this long; one still "running" after it was lost (a crash
+# between commit and enqueue, or a worker that gave up) and is resumed.
+STALLED_AFTER = dt.timedelta(minutes=30)
+
+
+def import_jobs_resume_stalled(*, now: dt.datetime | None = None) -> list[int]:
+    """Enqueue again every job still running long after it started; return their ids.
+
+    Safe beside a run that is in fact alive: each chunk is written only by the run that holds the
+    job's lock and expects its position, so a second run never imports a row twice.
+    """
+    from apps.imports.tasks import run_import
+
+    cutoff = (now or timezone.now()) - STALLED_AFTER
+    job_ids = list(
+        ImportJob.objects.filter(status=ImportStatus.RUNNING, started_at__lt=cutoff).values_list("pk", flat=True)
+    )
+    for job_id in job_ids:
+        transaction.on_commit(lambda job_id=job_id: run_import.delay(job_id))  # type: ignore[misc]
+    return job_ids
+
+
 def import_job_run(*, job_id: int, today: dt.date | None = None) -> ImportJob:
     """Import a running job's rows chunk by chunk, resuming after the last committed chunk.
 
@@ -453,10 +484,21 @@ def _write_activities(rows: list[CleanRow], event_ids: Mapping[str, int]) -> Non
             current = latest_by_deal.get(activity.deal_id)
             if current is None or activity.occurred_at > current:
                 latest_by_deal[activity.deal_id] = activity.occurred_at
-    for deal_id, latest in latest_by_deal.items():
-        # Only move last_activity_at forward; an old imported call must not make a deal look fresh.
-        Deal.objects.filter(Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=latest), pk=deal_id).update(
-            last_activity_at=latest)
+    _deals_touch(latest_by_deal)
+
+
+def _deals_touch(latest_by_deal: Mapping[int, dt.datetime]) -> None:
+    """Move each deal's last_activity_at forward to its newest imported activity, in few UPDATEs.
+
+    Only forward: an old imported call must not make a deal look fresh. COALESCE first, as
+    SQLite's MAX() of a NULL is NULL while PostgreSQL's GREATEST skips it.
+    """
+    deal_ids = list(latest_by_deal)
+    for start in range(0, len(deal_ids), DEAL_TOUCH_BATCH):
+        batch = deal_ids[start:start + DEAL_TOUCH_BATCH]
+        newest = Case(*[When(pk=pk, then=Value(latest_by_deal[pk])) for pk in batch], output_field=DateTimeField())
+        moved_forward = Greatest(Coalesce("last_activity_at", newest), newest)
+        Deal.objects.filter(pk__in=batch).update(last_activity_at=moved_forward)
 
 
 def _write_deals(rows: list[CleanRow], lookups: Lookups) -> None:

@@ -4,6 +4,7 @@ import csv
 from collections.abc import Iterator
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -66,7 +67,7 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(request, "imports/start.html", {
         "form": form,
         "jobs": selectors.jobs_of(request.user)[:20],
-        "organisation_jobs": selectors.organisation_jobs(request.user)[:100] if is_project_lead(request.user) else None,
+        "organisation_summary": selectors.organisation_summary(request.user) if is_project_lead(request.user) else None,
     }, status=status)
 
 
@@ -116,7 +117,8 @@ def run(request: HttpRequest, job_id: int) -> HttpResponse:
         return moved
     try:
         services.import_job_start(job=job, language=get_language() or "en")
-    except ValidationError:
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
         return redirect("imports:map", job_id=job.pk)
     return redirect("imports:progress", job_id=job.pk)
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
+from apps.core.periods import week_start
 from apps.pulse.items import EASE_OF_USE, PULSE_ITEMS, SCALE_MAX, SCALE_MIN, USEFULNESS
 
 # An aggregate is shown only when it rests on this many answers from different people, so no
@@ -80,7 +81,6 @@ def shown_or_none(value: T, people: int) -> T | None:
 class Bucket:
     """A reporting period [start, end) in local dates."""
 
-    key: str
     start: dt.date
     end: dt.date
 
@@ -92,17 +92,16 @@ def month_buckets(today: dt.date, count: int) -> list[Bucket]:
     for _ in range(count):
         start = dt.date(year, month, 1)
         end = dt.date(year + (month == 12), month % 12 + 1, 1)
-        buckets.append(Bucket(key=start.strftime("%Y-%m"), start=start, end=end))
+        buckets.append(Bucket(start=start, end=end))
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     return buckets[::-1]
 
 
 def fortnight_buckets(today: dt.date, count: int) -> list[Bucket]:
     """Return the last `count` two-week periods (Monday to Sunday twice), oldest first, ending with this week."""
-    this_monday = today - dt.timedelta(days=today.weekday())
-    last_start = this_monday - dt.timedelta(weeks=1)
+    last_start = week_start(today) - dt.timedelta(weeks=1)
     buckets = []
     for i in range(count - 1, -1, -1):
         start = last_start - dt.timedelta(weeks=2 * i)
-        buckets.append(Bucket(key=start.isoformat(), start=start, end=start + dt.timedelta(weeks=2)))
+        buckets.append(Bucket(start=start, end=start + dt.timedelta(weeks=2)))
     return buckets

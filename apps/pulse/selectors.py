@@ -125,11 +125,11 @@ def pulse_by_team(*, teams: QuerySet[Team], start: dt.date, end: dt.date) -> lis
                   pu=Avg("perceived_usefulness"), peou=Avg("perceived_ease_of_use"))
     }
     empty = {"n": 0, "people": 0, "pu": None, "peou": None}
-    return [
-        _aggregate(team.name, rows.get(team.pk, empty)["n"], rows.get(team.pk, empty)["people"],
-                   rows.get(team.pk, empty)["pu"], rows.get(team.pk, empty)["peou"])
-        for team in team_list
-    ]
+    aggregates = []
+    for team in team_list:
+        row = rows.get(team.pk, empty)
+        aggregates.append(_aggregate(team.name, row["n"], row["people"], row["pu"], row["peou"]))
+    return aggregates
 
 
 @dataclass(frozen=True)

@@ -36,13 +36,14 @@ def pulse_answer(
     Submitting the same form (same token) twice returns the first response.
     """
     key = f"pulse:{user_id}:{form_token}"
+    membership = _membership(user_id)
+    # Serialise one person's submissions so two tabs cannot both pass the cadence check, and a
+    # double submit waits here, then finds the first response instead of failing the cadence.
+    User.objects.select_for_update().filter(pk=user_id).first()
     existing = PulseResponse.objects.filter(idempotency_key=key, user_id=user_id).first()
     if existing is not None:
         return existing
     at = at or timezone.now()
-    membership = _membership(user_id)
-    # Serialise one person's submissions so two tabs cannot both pass the cadence check.
-    User.objects.select_for_update().filter(pk=user_id).first()
     settings = pulse_settings_for(organisation_id=membership.organisation_id)
     if not rules.may_answer(enabled=settings.enabled, cadence_days=settings.cadence_days,
                             last_answered_at=last_answered_at(user_id=user_id), now=at):

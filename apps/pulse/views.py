@@ -4,7 +4,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.charts import Point, bar_chart, line_chart
 from apps.core.errors import ApplicationError
+from apps.core.types import AuthenticatedHttpRequest
 from apps.pulse import rules, selectors, services
 from apps.pulse.forms import PulseCheckForm, PulseSettingsForm
 from apps.pulse.items import PULSE_ITEMS, SCALE_LABELS
@@ -23,15 +23,7 @@ from apps.roles.decorators import manager_required, member_required, project_lea
 from apps.roles.models import Team
 from apps.roles.policies import managed_team_ids, managed_users, membership_of, organisation_users
 
-User = get_user_model()
 TREND_PERIODS = 6
-
-
-def _my_id(request: HttpRequest) -> int:
-    """Return the signed-in person's id (the decorators let in signed-in members only)."""
-    user_id = request.user.pk
-    assert user_id is not None
-    return int(user_id)
 
 
 def _redirect_back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
@@ -44,13 +36,13 @@ def _redirect_back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
 
 
 @member_required
-def check(request: HttpRequest) -> HttpResponse:
+def check(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Show the 4-item check and store the answer; it never blocks anything else."""
     status = selectors.pulse_status(request.user)
     form = PulseCheckForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.pulse_answer(user_id=_my_id(request), answers=form.answers(),
+            services.pulse_answer(user_id=request.user.pk, answers=form.answers(),
                                   form_token=str(form.cleaned_data["form_token"]))
         except ApplicationError as error:
             form.add_error(None, error.message)
@@ -60,17 +52,18 @@ def check(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "pulse/check.html",
-        {"form": form, "status": status, "scale_labels": SCALE_LABELS, "next": request.GET.get("next", "")},
+        {"form": form, "status": status, "scale_labels": SCALE_LABELS,
+         "next": request.POST.get("next") or request.GET.get("next", "")},
         status=400 if request.method == "POST" else 200,
     )
 
 
 @require_POST
 @member_required
-def skip(request: HttpRequest) -> HttpResponse:
+def skip(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Skip this round; the person is asked again after the organisation's cadence."""
     try:
-        services.pulse_skip(user_id=_my_id(request))
+        services.pulse_skip(user_id=request.user.pk)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -79,9 +72,9 @@ def skip(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Show the person their own answers: the only page where individual answers appear."""
-    responses = list(selectors.own_responses(user_id=_my_id(request))[:24])
+    responses = list(selectors.own_responses(user_id=request.user.pk)[:24])
     oldest_first = responses[::-1]
     points = [formats.date_format(r.answered_at, "j/n") for r in oldest_first]
     return render(request, "pulse/mine.html", {
@@ -134,7 +127,7 @@ def _aggregates_context(request: HttpRequest, *, people: QuerySet, teams: QueryS
 
 
 @project_lead_required
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Show the organisation's pulse: means per period, per team and the spread, groups of 5+ only."""
     membership = membership_of(request.user)
     assert membership is not None  # project_lead_required guarantees a membership
@@ -148,16 +141,16 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @manager_required
-def team(request: HttpRequest) -> HttpResponse:
+def team(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Show a manager the same aggregates, restricted to the people in the teams they manage."""
     teams = Team.objects.filter(pk__in=managed_team_ids(request.user))
     context = _aggregates_context(request, people=managed_users(request.user), teams=teams)
-    context["scope_title"] = ", ".join(t.name for t in teams.order_by("name"))
+    context["scope_title"] = ", ".join(row.label for row in context["teams"])  # already sorted by name
     return render(request, "pulse/overview.html", context)
 
 
 @project_lead_required
-def settings(request: HttpRequest) -> HttpResponse:
+def settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Let the lead set how often people are asked (at least every 14 days) or switch it off."""
     membership = membership_of(request.user)
     assert membership is not None  # project_lead_required guarantees a membership

@@ -2,7 +2,7 @@
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -70,13 +70,14 @@ def rule_book(*, organisation_id: int) -> RuleBook:
     )
 
 
-def idle_days_by_stage(*, organisation_id: int) -> dict[int, int]:
+def idle_days_by_stage(*, organisation_id: int, book: RuleBook | None = None) -> dict[int, int]:
     """Return, per open stage, after how many quiet days a deal there is cold.
 
     The configured "deal gone quiet" rule decides (its stage's, else the organisation-wide one);
-    without one, the stage's own value. Digests and the engine read the same numbers.
+    without one, the stage's own value. Digests and the engine read the same numbers. Pass the
+    organisation's `book` when it is already loaded.
     """
-    book = rule_book(organisation_id=organisation_id)
+    book = book if book is not None else rule_book(organisation_id=organisation_id)
     limits = {}
     for stage_id, stage_days in Stage.objects.filter(
         organisation_id=organisation_id, is_won=False, is_lost=False
@@ -84,6 +85,19 @@ def idle_days_by_stage(*, organisation_id: int) -> dict[int, int]:
         rule = book.for_stage(RuleKind.IDLE_DEAL, stage_id)
         limits[stage_id] = rule.idle_days if rule is not None and rule.idle_days is not None else stage_days
     return limits
+
+
+def quiet_deals_filter(*, books: Mapping[int, RuleBook | None], as_of: dt.datetime) -> Q:
+    """Return a filter for the deals that at `as_of` are quiet past their stage's limit.
+
+    `books` maps each organisation to look at to its rule book (None: read it here). Closed
+    stages have no limit, so their deals never match; neither do deals never touched.
+    """
+    quiet = Q(pk__in=[])
+    for organisation_id, book in books.items():
+        for stage_id, days in idle_days_by_stage(organisation_id=organisation_id, book=book).items():
+            quiet |= Q(stage_id=stage_id, last_activity_at__lte=as_of - dt.timedelta(days=days))
+    return quiet
 
 
 @dataclass(frozen=True)

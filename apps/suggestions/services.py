@@ -4,7 +4,6 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -171,10 +170,7 @@ def suggestions_for_idle_deals(*, user_id: int | None = None, now: dt.datetime |
         deals = deals.filter(owner_id=user_id)
     organisation_ids = list(deals.values_list("stage__organisation_id", flat=True).distinct())
     books = {org_id: _rule_book(org_id) for org_id in organisation_ids}
-    quiet = Q(pk__in=[])
-    for org_id in organisation_ids:
-        for stage_id, days in selectors.idle_days_by_stage(organisation_id=org_id).items():
-            quiet |= Q(stage_id=stage_id, last_activity_at__lte=moment - dt.timedelta(days=days))
+    quiet = selectors.quiet_deals_filter(books=books, as_of=moment)
     muted = defaultdict(set, selectors.muted_rule_ids_by_user(user_ids=[user_id] if user_id else None, now=moment))
     made = 0
     for deal in deals.filter(quiet).select_related("stage", "account").iterator(chunk_size=500):

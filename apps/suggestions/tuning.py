@@ -6,6 +6,8 @@ from decimal import Decimal
 # almost all of them: five decisions say "this is a pattern", not a bad day.
 MIN_DECISIONS = 5
 MUTE_DISMISSED_SHARE = Decimal("0.8")
+# Only recent decisions count, so a muted rule gets another chance after a quiet spell.
+DECISION_WINDOW_DAYS = 90
 
 
 def is_muted(*, accepted: int, dismissed: int) -> bool:
@@ -22,6 +24,3 @@ def acceptance_rate(*, accepted: int, dismissed: int) -> Decimal | None:
     if decisions == 0:
         return None
     return (Decimal(100) * accepted / decisions).quantize(Decimal("0.1"))
-
-# Only recent decisions count, so a muted rule gets another chance after a quiet spell.
-DECISION_WINDOW_DAYS = 90

@@ -25,8 +25,10 @@ def decide(request: HttpRequest, suggestion_id: int) -> HttpResponse:
         raise Http404
     services.suggestion_decide(suggestion=suggestion, accept=request.POST.get("decision") == "accept")
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "/me/"
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect("dashboards:me")
     return redirect(target)
 
 

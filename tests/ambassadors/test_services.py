@@ -1,10 +1,13 @@
 """Kudos, nominating ambassadors and pilot go-lives."""
 
 import datetime as dt
+import threading
+import time
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.ambassadors.models import Kudos
@@ -116,3 +119,36 @@ def test_only_ambassadors_get_a_pilot(world: Any) -> None:
     with pytest.raises(ApplicationError, match="Only an ambassador"):
         ambassador_pilot_set(organisation_id=world.org.pk, user_id=world.ronja.pk, go_live_on=dt.date(2025, 1, 1))
     assert Membership.objects.get(user=world.ronja).go_live_on is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks between two connections")
+def test_a_double_submit_racing_the_first_returns_the_first_kudos(world: Any, transactional_db: Any) -> None:
+    """The second submit of one form, arriving before the first commits, returns the first kudos."""
+    first_saved, release = threading.Event(), threading.Event()
+    results: dict[str, Any] = {}
+
+    def submit(name: str, *, hold: bool) -> None:
+        try:
+            with transaction.atomic():
+                results[name] = kudos_give(giver_id=world.mads.pk, receiver_id=world.rita.pk, message="Thanks",
+                                           idempotency_key="same")
+                if hold:
+                    first_saved.set()
+                    release.wait(5)
+        except Exception as error:  # reported by the assertion below
+            results[name] = error
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=submit, args=("first",), kwargs={"hold": True})
+    first.start()
+    assert first_saved.wait(5)
+    second = threading.Thread(target=submit, args=("second",), kwargs={"hold": False})
+    second.start()
+    time.sleep(0.5)  # the second submit is now waiting for the first one's lock
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert isinstance(results["second"], Kudos), results["second"]
+    assert results["second"].pk == results["first"].pk
+    assert Kudos.objects.count() == 1

@@ -8,7 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.ambassadors.models import Kudos
-from apps.roles.models import Membership, TeamMember
+from apps.roles.models import Membership, Team, TeamMember
+from tests import factories
+from tests.pulse.factories import team_people
 
 PEOPLE = ["rita", "mads", "lene", "sam", "maja"]
 EVERYONE = set(PEOPLE)
@@ -108,3 +110,25 @@ def test_a_too_long_message_is_refused_and_kept(world: Any) -> None:
 def test_the_list_renders_in_danish(world: Any) -> None:
     response = world.client_for(world.rita).get(reverse("ambassadors:list"), HTTP_ACCEPT_LANGUAGE="da")
     assert "Giv en kollega ros" in response.content.decode()
+
+
+def test_nominating_or_piloting_someone_outside_the_organisation_is_not_found(world: Any) -> None:
+    outsider = factories.MembershipFactory().user
+    other_team = factories.TeamFactory()
+    client = world.client_for(world.lene)
+    assert client.post(reverse("ambassadors:nominate"), {"team": world.north.pk, "user": outsider.pk}).status_code == 404
+    assert client.post(reverse("ambassadors:nominate"), {"team": other_team.pk, "user": world.rita.pk}).status_code == 404
+    assert client.post(reverse("ambassadors:withdraw"), {"team": other_team.pk, "user": world.rita.pk}).status_code == 404
+    assert client.post(reverse("ambassadors:pilot"), {"user": outsider.pk, "go_live_on": "2025-04-20"}).status_code == 404
+
+
+def test_the_list_queries_do_not_grow_with_teams_and_people(world: Any, django_assert_max_num_queries: Any) -> None:
+    for i in range(6):
+        team = Team.objects.create(organisation=world.org, name=f"Team {i}")
+        people = team_people(team=team, role=world.roles["sales_rep"], count=5, prefix=f"t{i}-")
+        TeamMember.objects.filter(team=team, user=people[0]).update(is_ambassador=True)
+    client = world.client_for(world.lene)
+    client.get(reverse("ambassadors:list"))  # warm the session and the cached membership
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("ambassadors:list"))
+    assert response.content.decode().count("as ambassador</button>") == 6

@@ -36,7 +36,6 @@ def test_campaign_figures_split_open_pipeline_won_and_lost():
         2, Decimal("1000"), 1, Decimal("70"))
     assert figures.win_rate == Decimal("66.7")
     assert figures.roi == Decimal("150.0")
-    assert figures.revenue_per_budget_unit == Decimal("2.50")
 
 
 def test_rows_of_several_campaigns_in_one_stage_are_added_up():

@@ -7,7 +7,12 @@ from decimal import Decimal
 import pytest
 
 from apps.activities.models import Deal
-from apps.campaigns.selectors import attributable_deals, campaign_report, campaigns_overview
+from apps.campaigns.selectors import (
+    attributable_deals,
+    campaign_report,
+    campaigns_overview,
+    campaigns_with_deal_counts,
+)
 from tests import factories
 from tests.campaigns.factories import CampaignFactory
 
@@ -95,3 +100,12 @@ def test_attributable_deals_are_the_organisation_s_and_filter_by_deal_or_account
     assert {d.name for d in attributable_deals(organisation_id=world.org.pk)} == {"Pilot", "Renewal"}
     assert [d.name for d in attributable_deals(organisation_id=world.org.pk, query="skive")] == ["Pilot"]
     assert [d.name for d in attributable_deals(organisation_id=world.org.pk, query="renew")] == ["Renewal"]
+
+
+def test_campaign_list_counts_each_campaigns_attributed_deals_in_one_query(world, campaigns,
+                                                                         django_assert_max_num_queries):
+    CampaignFactory(organisation=world.org, name="Empty")
+    CampaignFactory(name="Another organisation's")
+    with django_assert_max_num_queries(1):
+        counts = {c.name: c.deal_count for c in campaigns_with_deal_counts(organisation_id=world.org.pk)}
+    assert counts == {"A": 9, "B": 9, "Empty": 0}

@@ -8,7 +8,10 @@ from django.urls import reverse
 
 from apps.activities.models import Deal
 from apps.coaching.diagnostics import MIN_STAGE_EXITS
+from apps.givegets.models import Delivery, DeliveryKind
+from apps.roles.models import RoleKind
 from apps.trust.models import AccessRecord
+from apps.usage.kinds import EventKind
 from tests import factories
 from tests.coaching.factories import DAY, deal_with_history
 
@@ -74,6 +77,28 @@ def test_manager_of_several_teams_gets_a_team_selector(world):
     assert reverse("coaching:team_detail", args=[world.north.pk]) in html
     assert "Ronja Test" in html
     assert "Rita Test" not in html
+
+
+def test_without_a_team_asked_for_the_first_managed_team_by_name_is_shown(world):
+    # Managed first, but "South" sorts after "North": the default follows the team selector's order.
+    factories.TeamMemberFactory(team=world.south, user=world.mads, is_manager=True)
+    world.north.name = "Zealand"
+    world.north.save(update_fields=["name"])
+    response = world.client_for(world.mads).get(reverse("coaching:team"))
+    assert response.context["coaching"].team == world.south
+    assert [t.name for t in response.context["teams"]] == ["South", "Zealand"]
+
+
+def test_opening_the_coaching_pages_delivers_the_managers_diagnostic_once_a_week(world):
+    factories.ContractFactory(role=world.roles[RoleKind.MANAGER], give_kind=EventKind.NOTE_LOGGED,
+                              get_kind=DeliveryKind.COACHING_DIAGNOSTIC)
+    client = world.client_for(world.mads)
+    client.get(reverse("coaching:team"))
+    client.get(reverse("coaching:rep", args=[world.north.pk, world.rita.pk]))
+    delivery = Delivery.objects.get()
+    assert (delivery.user_id, delivery.kind) == (world.mads.pk, DeliveryKind.COACHING_DIAGNOSTIC)
+    assert delivery.consumed_at is not None
+    assert delivery.contract is not None
 
 
 def test_opening_a_reps_page_is_recorded_for_them_but_the_team_page_is_not(world):

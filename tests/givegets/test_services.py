@@ -254,3 +254,21 @@ def test_delivery_record_losing_a_race_returns_the_winners_row(world: Any) -> No
                                                      idempotency_key="digest:rita:2")
     assert (delivery.pk, created) == (winner.pk, False)
     assert Delivery.objects.filter(idempotency_key="digest:rita:2").count() == 1
+
+
+def test_consuming_many_gets_is_one_update_and_one_recompute(
+    world: Any, django_capture_on_commit_callbacks: Any, django_assert_max_num_queries: Any
+) -> None:
+    deliveries = [factories.DeliveryFactory(user=world.rita, consumed_at=None, value_minutes=Decimal("3"))
+                  for _ in range(4)]
+    others = factories.DeliveryFactory(user=world.ronja, consumed_at=None)
+    ids = [d.pk for d in deliveries] + [others.pk]
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, django_assert_max_num_queries(5):
+        changed = services.deliveries_consume(user_id=world.rita.pk, delivery_ids=ids)
+
+    assert changed == 4
+    assert len(callbacks) == 1
+    others.refresh_from_db()
+    assert others.consumed_at is None  # someone else's get is never consumed for them
+    assert services.deliveries_consume(user_id=world.rita.pk, delivery_ids=ids) == 0

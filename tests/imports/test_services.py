@@ -228,3 +228,66 @@ def test_activities_link_to_named_deals_and_unknown_deals_are_rejected(
     deal.refresh_from_db()
     assert deal.last_activity_at == activity.occurred_at
     assert "Moonshot" in ImportRowError.objects.get(job=job).messages[0]
+
+
+def test_a_stale_page_cannot_remap_an_import_that_has_started(world: World) -> None:
+    job = previewed_job(world.rita, csv_upload([HEADER, *GOOD_ROWS]))
+    stale = services.ImportJob.objects.get(pk=job.pk)  # loaded by a tab opened before "Import" was pressed
+    services.ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
+    with pytest.raises(ValidationError):
+        services.import_job_map(job=stale, mapping=stale.mapping, create_unknown_accounts=True)
+    with pytest.raises(ValidationError):
+        services.import_job_preview(job=stale)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.RUNNING
+
+
+def test_deals_last_activity_moves_forward_only_in_one_update_per_chunk(
+    world: World, django_capture_on_commit_callbacks: Any, django_assert_max_num_queries: Any,
+) -> None:
+    account = factories.AccountFactory(organisation=world.org, name="Acme")
+    recent = dt.datetime(2023, 11, 1, 9, 0, tzinfo=dt.UTC)
+    fresh = factories.DealFactory(account=account, owner=world.rita, name="Fresh", stage=world.stages[0],
+                                  last_activity_at=recent)
+    untouched = [factories.DealFactory(account=account, owner=world.rita, name=f"Deal {i}", stage=world.stages[0],
+                                       last_activity_at=None) for i in range(10)]
+    rows = [["Dato", "Type", "Kunde", "Aftale"], ["20-10-2023", "call", "Acme", "Fresh"]]
+    rows += [["21-10-2023", "call", "Acme", f"Deal {i}"] for i in range(10)]
+    job = previewed_job(world.rita, csv_upload(rows))
+    with django_capture_on_commit_callbacks(execute=False):
+        services.import_job_start(job=job, language="en")
+    with django_assert_max_num_queries(20):  # not one UPDATE per deal
+        services.import_job_run(job_id=job.pk)
+    fresh.refresh_from_db()
+    assert fresh.last_activity_at == recent  # an older imported call does not make it look fresher
+    for deal in untouched:
+        deal.refresh_from_db()
+        assert deal.last_activity_at is not None
+        assert deal.last_activity_at.date() == dt.date(2023, 10, 21)
+
+
+def test_a_lost_import_is_resumed_by_the_periodic_job_and_only_once(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.utils import timezone
+
+    from apps.imports.tasks import resume_stalled_imports
+    from tests.imports.factories import csv_upload, previewed_job
+
+    rows = [["Dato", "Type", "Kunde", "Note"], ["20-10-2023", "Møde", "Acme", "Demo"]]
+    job = previewed_job(world.rita, csv_upload(rows))
+    # Started, but its task never ran (the worker died before the enqueue reached Redis).
+    with django_capture_on_commit_callbacks(execute=False):
+        services.import_job_start(job=job, language="en")
+    fresh = resume_stalled_imports.apply().get()
+    assert fresh == []  # just started: not stalled
+
+    later = timezone.now() + dt.timedelta(hours=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        resumed = services.import_jobs_resume_stalled(now=later)
+    job.refresh_from_db()
+    assert resumed == [job.pk]
+    assert job.status == ImportStatus.DONE
+    assert job.imported_rows == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.import_jobs_resume_stalled(now=later) == []

@@ -1,12 +1,15 @@
 """Answering, skipping and configuring the pulse check."""
 
 import datetime as dt
+import threading
+import time
 import uuid
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.core.errors import ApplicationError
@@ -93,3 +96,35 @@ def test_a_longer_cadence_postpones_the_prompt(world: Any) -> None:
     pulse_skip(user_id=world.rita.pk)
     assert not pulse_due(world.rita, now=timezone.now() + dt.timedelta(days=20))
     assert pulse_due(world.rita, now=timezone.now() + dt.timedelta(days=30, minutes=1))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks between two connections")
+def test_a_double_submit_racing_the_first_returns_the_first_answer(world: Any, transactional_db: Any) -> None:
+    """The second submit of one form, arriving before the first commits, returns the first answer."""
+    first_saved, release = threading.Event(), threading.Event()
+    results: dict[str, Any] = {}
+
+    def submit(name: str, *, hold: bool) -> None:
+        try:
+            with transaction.atomic():
+                results[name] = pulse_answer(user_id=world.rita.pk, answers=ANSWERS, form_token="same")
+                if hold:
+                    first_saved.set()
+                    release.wait(5)
+        except Exception as error:  # reported by the assertion below
+            results[name] = error
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=submit, args=("first",), kwargs={"hold": True})
+    first.start()
+    assert first_saved.wait(5)
+    second = threading.Thread(target=submit, args=("second",), kwargs={"hold": False})
+    second.start()
+    time.sleep(0.5)  # the second submit is now waiting for the first one's lock
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert isinstance(results["second"], PulseResponse), results["second"]
+    assert results["second"].pk == results["first"].pk
+    assert PulseResponse.objects.count() == 1

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.pulse.models import PulseResponse, PulseSettings, PulseSkip
+from apps.roles.models import Team
 from tests.pulse.factories import PulseResponseFactory, team_people
 
 PEOPLE = ["rita", "mads", "lene", "sam", "maja"]
@@ -145,3 +146,23 @@ def test_the_prompt_tag_shows_only_when_due(world: Any) -> None:
     PulseSkip.objects.create(user=world.rita, skipped_at=timezone.now())
     request.user = type(world.rita).objects.get(pk=world.rita.pk)
     assert "pulse-prompt" not in template.render(Context({"request": request}))
+
+
+def test_a_refused_check_keeps_where_to_go_back_to(world: Any) -> None:
+    """After a 400 the form still carries `next`, so the corrected submit returns to the same page."""
+    response = world.client_for(world.rita).post(reverse("pulse:check"), {
+        "form_token": "1b4e28ba-2fa1-11d2-883f-0016d3cca427", "pu1": "6", "next": "/me/"})
+    assert response.status_code == 400
+    assert response.content.decode().count('name="next" value="/me/"') == 2  # the check and the skip form
+
+
+def test_overview_queries_do_not_grow_with_teams_and_people(world: Any, django_assert_max_num_queries: Any) -> None:
+    for i in range(6):
+        team = Team.objects.create(organisation=world.org, name=f"Team {i}")
+        for person in team_people(team=team, role=world.roles["sales_rep"], count=5, prefix=f"t{i}-"):
+            PulseResponseFactory(user=person)
+    client = world.client_for(world.lene)
+    client.get(reverse("pulse:overview"))  # warm the session and the cached membership
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("pulse:overview"))
+    assert response.content.decode().count("5.00") >= 6

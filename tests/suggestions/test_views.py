@@ -116,3 +116,17 @@ def test_the_rules_page_in_danish(world: World) -> None:
     body = world.client_for(world.lene).get("/suggestions/rules/", HTTP_ACCEPT_LANGUAGE="da").content.decode()
     assert "Regler for næste skridt" in body
     assert "Accepteringsrate" in body
+
+
+@pytest.mark.parametrize(("next_url", "secure", "expected"), [
+    ("/import/", False, "/import/"),
+    ("https://evil.example/", False, "/me/"),
+    ("http://testserver/import/", True, "/me/"),  # never from HTTPS down to HTTP
+    ("", False, "/me/"),
+])
+def test_deciding_returns_only_to_a_safe_page(world: World, next_url: str, secure: bool, expected: str) -> None:
+    suggestion = SuggestionFactory(user=world.rita)
+    response = world.client_for(world.rita).post(
+        f"/suggestions/{suggestion.pk}/decide/", {"decision": "dismiss", "next": next_url}, secure=secure
+    )
+    assert (response.status_code, response["Location"]) == (302, expected)
