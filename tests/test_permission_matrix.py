@@ -79,3 +79,13 @@ def test_home_sends_each_role_to_its_dashboard(world: World) -> None:
     assert world.client_for(world.rita).get("/").url == "/me/"
     assert world.client_for(world.mads).get("/").url == "/team/"
     assert world.client_for(world.lene).get("/").url == "/lead/"
+
+
+def test_a_managers_team_overview_is_recorded_for_each_rep_shown(world: World) -> None:
+    world.client_for(world.mads).get("/team/")
+    world.client_for(world.mads).get("/team/")  # a reload is the same look
+
+    looked_at = set(AccessRecord.objects.filter(viewer=world.mads).values_list("subject__username", flat=True))
+    assert looked_at == {"rita", "sam"}
+    body = world.client_for(world.sam).get("/me/").content.decode()
+    assert "team overview" in body

@@ -15,7 +15,7 @@ from apps.activities.models import Deal
 from apps.campaigns.models import Campaign
 from apps.core.periods import week_start
 from apps.givegets.models import Delivery, DeliveryKind
-from apps.givegets.services import delivery_consume, delivery_record
+from apps.givegets.services import delivery_record_opened
 from apps.usage.kinds import EventKind, EventSource
 from apps.usage.models import UsageEvent
 from apps.usage.services import EventInput, trusted_entry_seconds, usage_event_record, usage_events_record_many
@@ -161,10 +161,9 @@ def campaign_report_deliver(*, user_id: int, at: dt.datetime | None = None) -> D
     """Deliver the closed-loop campaign report, consumed as it is opened; once per person per week."""
     moment = at or timezone.now()
     monday = week_start(timezone.localtime(moment).date())
-    delivery, _created = delivery_record(
+    return delivery_record_opened(
         user_id=user_id,
         kind=DeliveryKind.CAMPAIGN_REPORT,
         idempotency_key=f"campaign_report:{user_id}:{monday.isoformat()}",
-        delivered_at=moment,
+        at=moment,
     )
-    return delivery_consume(delivery=delivery, at=moment)

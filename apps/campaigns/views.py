@@ -17,17 +17,14 @@ from apps.campaigns.forms import AttributionForm, CampaignForm
 from apps.campaigns.models import Campaign
 from apps.core.charts import Point, bar_chart
 from apps.roles.decorators import member_required
-from apps.roles.models import Membership, RoleKind
-from apps.roles.policies import AnyUser, is_manager, membership_of, role_kind_of
-
-# Reports are aggregates over deals, never one person's data: those who plan and coach may read them.
-REPORT_READER_ROLES = {RoleKind.MARKETER, RoleKind.MANAGER, RoleKind.PROJECT_LEAD}
+from apps.roles.models import Membership
+from apps.roles.policies import AnyUser, can_manage_campaigns, can_read_campaign_reports, membership_of
 
 
 def _marketer_membership(user: AnyUser) -> Membership:
     """Return the membership of a marketer (who keeps campaigns); 403 for everyone else."""
     membership = membership_of(user)
-    if membership is None or role_kind_of(user) != RoleKind.MARKETER:
+    if membership is None or not can_manage_campaigns(user):
         raise PermissionDenied
     return membership
 
@@ -35,7 +32,7 @@ def _marketer_membership(user: AnyUser) -> Membership:
 def _report_reader_membership(user: AnyUser) -> Membership:
     """Return the membership of someone who may read campaign reports; 403 otherwise."""
     membership = membership_of(user)
-    if membership is None or not (role_kind_of(user) in REPORT_READER_ROLES or is_manager(user)):
+    if membership is None or not can_read_campaign_reports(user):
         raise PermissionDenied
     return membership
 
@@ -156,7 +153,7 @@ def campaign_report(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "campaign": campaign,
         "figures": figures,
         "chart": _pipeline_chart(figures, _("Open pipeline by stage: %(name)s") % {"name": campaign.name}),
-        "is_marketer": role_kind_of(request.user) == RoleKind.MARKETER,
+        "is_marketer": can_manage_campaigns(request.user),
     })
 
 
@@ -173,5 +170,5 @@ def campaigns_overview(request: HttpRequest) -> HttpResponse:
         "overview": overview,
         "revenue_chart": revenue_chart,
         "pipeline_chart": _pipeline_chart(overview.total, _("Open pipeline by stage, all campaigns")),
-        "is_marketer": role_kind_of(request.user) == RoleKind.MARKETER,
+        "is_marketer": can_manage_campaigns(request.user),
     })

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from apps.core.periods import week_start
 from apps.givegets.models import Delivery, DeliveryKind
-from apps.givegets.services import delivery_consume, delivery_record
+from apps.givegets.services import delivery_record_opened
 
 
 @transaction.atomic
@@ -15,10 +15,9 @@ def coaching_diagnostic_deliver(*, user_id: int, at: dt.datetime | None = None) 
     """Deliver the coaching diagnostic to a manager, consumed as it is opened; once per person per week."""
     moment = at or timezone.now()
     monday = week_start(timezone.localtime(moment).date())
-    delivery, _created = delivery_record(
+    return delivery_record_opened(
         user_id=user_id,
         kind=DeliveryKind.COACHING_DIAGNOSTIC,
         idempotency_key=f"coaching_diagnostic:{user_id}:{monday.isoformat()}",
-        delivered_at=moment,
+        at=moment,
     )
-    return delivery_consume(delivery=delivery, at=moment)

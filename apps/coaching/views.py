@@ -12,7 +12,7 @@ from apps.core.charts import Point, bar_chart
 from apps.roles.decorators import manager_required
 from apps.roles.models import Team
 from apps.roles.policies import can_view_team, get_person_or_404, managed_team_ids
-from apps.trust.services import WHAT_COACHING_PAGE, access_record
+from apps.trust.services import WHAT_COACHING_PAGE, WHAT_TEAM_COACHING, access_record, access_record_many
 
 
 def _managed_team_or_404(request: HttpRequest, team_id: int | None) -> tuple[Team, list[Team]]:
@@ -35,6 +35,10 @@ def team(request: HttpRequest, team_id: int | None = None) -> HttpResponse:
     team_obj, teams = _managed_team_or_404(request, team_id)
     coaching = selectors.team_coaching(team=team_obj)
     services.coaching_diagnostic_deliver(user_id=int(request.user.pk or 0))
+    # Per-rep figures and net-loser reasons are personal data: each rep sees this look.
+    access_record_many(
+        viewer_id=int(request.user.pk or 0), subject_ids=[rep.user.pk for rep in coaching.reps], what=WHAT_TEAM_COACHING
+    )
     return render(request, "coaching/team.html", {"coaching": coaching, "teams": teams, **_minimums()})
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import formats
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -21,8 +22,10 @@ class Point:
 
 
 def _number(value: float) -> str:
-    """Format a figure for a chart label: whole thousands grouped, small values as they are."""
-    return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:g}"
+    """Format a figure for a chart label in the active language: large ones grouped, small as they are."""
+    if abs(value) >= 10_000:
+        return formats.number_format(round(value), force_grouping=True)
+    return formats.number_format(Decimal(f"{value:g}"))
 
 
 def line_chart(

@@ -18,7 +18,7 @@ from apps.roles.policies import (
     managed_team_ids,
     membership_of,
 )
-from apps.trust.services import WHAT_SCORE_DASHBOARD, access_record
+from apps.trust.services import WHAT_SCORE_DASHBOARD, WHAT_TEAM_OVERVIEW, access_record, access_record_many
 
 
 @login_required
@@ -67,6 +67,10 @@ def team(request: AuthenticatedHttpRequest, team_id: int | None = None) -> HttpR
         raise Http404
     team_obj = get_object_or_404(Team, pk=team_id)
     context = selectors.team_dashboard(team=team_obj)
+    # Each rep's score and status is their personal data: the look is shown to each of them.
+    access_record_many(
+        viewer_id=request.user.pk, subject_ids=[row.user.pk for row in context["rows"]], what=WHAT_TEAM_OVERVIEW
+    )
     context["teams"] = Team.objects.filter(pk__in=team_ids)
     return render(request, "dashboards/team.html", context)
 

@@ -73,6 +73,23 @@ def delivery_record(
 
 
 @transaction.atomic
+@transaction.atomic
+def delivery_record_opened(
+    *,
+    user_id: int,
+    kind: str,
+    idempotency_key: str,
+    at: dt.datetime | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> Delivery:
+    """Record a get that is consumed as it is delivered (a page whose opening is the get)."""
+    moment = at or timezone.now()
+    delivery, _created = delivery_record(
+        user_id=user_id, kind=kind, idempotency_key=idempotency_key, delivered_at=moment, metadata=metadata
+    )
+    return delivery_consume(delivery=delivery, at=moment)
+
+
 def delivery_consume(*, delivery: Delivery, at: dt.datetime | None = None) -> Delivery:
     """Mark a delivery consumed (opened, accepted) once; later calls change nothing."""
     deliveries_consume(user_id=delivery.user_id, delivery_ids=[delivery.pk], at=at)

@@ -82,6 +82,30 @@ def organisation_users(user: AnyUser) -> QuerySet[User]:
     return User.objects.filter(memberships__organisation_id=membership.organisation_id)
 
 
+# Accounts are company data: those who talk to customers and those who coach them may read them.
+ACCOUNT_READER_KINDS = frozenset({RoleKind.SERVICE_AGENT, RoleKind.SALES_REP, RoleKind.MANAGER})
+# Campaign reports are aggregates over deals: those who plan and coach may read them.
+CAMPAIGN_REPORT_READER_KINDS = frozenset({RoleKind.MARKETER, RoleKind.MANAGER, RoleKind.PROJECT_LEAD})
+
+
+def can_read_accounts(user: AnyUser) -> bool:
+    return role_kind_of(user) in ACCOUNT_READER_KINDS or (membership_of(user) is not None and is_manager(user))
+
+
+def can_log_cases(user: AnyUser) -> bool:
+    return role_kind_of(user) == RoleKind.SERVICE_AGENT
+
+
+def can_manage_campaigns(user: AnyUser) -> bool:
+    return role_kind_of(user) == RoleKind.MARKETER
+
+
+def can_read_campaign_reports(user: AnyUser) -> bool:
+    return role_kind_of(user) in CAMPAIGN_REPORT_READER_KINDS or (
+        membership_of(user) is not None and is_manager(user)
+    )
+
+
 def can_view_person(viewer: AnyUser, subject_id: int) -> bool:
     """Return whether `viewer` may open the personal data of user `subject_id`."""
     if not viewer.is_authenticated:

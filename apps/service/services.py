@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from apps.activities.models import Account
 from apps.givegets.models import Delivery, DeliveryKind
-from apps.givegets.services import delivery_consume, delivery_record
+from apps.givegets.services import delivery_record_opened
 from apps.roles.models import Membership
 from apps.service.models import Case, CaseChannel, CaseStatus
 from apps.usage.kinds import EventKind, EventSource
@@ -94,11 +94,10 @@ def customer_context_deliver(*, user_id: int, account_id: int, at: dt.datetime |
     """
     moment = at or timezone.now()
     day = timezone.localtime(moment).date()
-    delivery, _created = delivery_record(
+    return delivery_record_opened(
         user_id=user_id,
         kind=DeliveryKind.CUSTOMER_CONTEXT,
         idempotency_key=f"customer_context:{user_id}:{account_id}:{day.isoformat()}",
-        delivered_at=moment,
+        at=moment,
         metadata={"account_id": account_id},
     )
-    return delivery_consume(delivery=delivery, at=moment)

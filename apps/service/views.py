@@ -13,21 +13,19 @@ from django.views.decorators.http import require_POST
 from apps.activities.forms import entry_seconds_from
 from apps.activities.models import Account
 from apps.roles.decorators import member_required
-from apps.roles.models import Membership, RoleKind
-from apps.roles.policies import AnyUser, is_manager, membership_of, role_kind_of
+from apps.roles.models import Membership
+from apps.roles.policies import AnyUser, can_log_cases, can_read_accounts, membership_of
 from apps.service import selectors, services
 from apps.service.forms import CaseLogForm, CaseStatusForm
 from apps.service.models import Case, CaseStatus
 
-# Accounts are company data: the people who talk to customers and those who coach them may read them.
-ACCOUNT_READER_ROLES = {RoleKind.SERVICE_AGENT, RoleKind.SALES_REP, RoleKind.MANAGER}
 ACCOUNTS_PER_PAGE = 50
 
 
 def _membership_reading_accounts(user: AnyUser) -> Membership:
     """Return the viewer's membership when they may read accounts; 403 otherwise."""
     membership = membership_of(user)
-    if membership is None or not (role_kind_of(user) in ACCOUNT_READER_ROLES or is_manager(user)):
+    if membership is None or not can_read_accounts(user):
         raise PermissionDenied
     return membership
 
@@ -35,7 +33,7 @@ def _membership_reading_accounts(user: AnyUser) -> Membership:
 def _membership_logging_cases(user: AnyUser) -> Membership:
     """Return the viewer's membership when they log cases (service agents); 403 otherwise."""
     membership = membership_of(user)
-    if membership is None or role_kind_of(user) != RoleKind.SERVICE_AGENT:
+    if membership is None or not can_log_cases(user):
         raise PermissionDenied
     return membership
 
@@ -49,7 +47,7 @@ def accounts(request: HttpRequest) -> HttpResponse:
     return render(request, "service/accounts.html", {
         "page": page,
         "query": query,
-        "can_log_cases": role_kind_of(request.user) == RoleKind.SERVICE_AGENT,
+        "can_log_cases": can_log_cases(request.user),
     })
 
 
@@ -58,7 +56,7 @@ def timeline(request: HttpRequest, account_id: int) -> HttpResponse:
     """Show one account's whole history; for a service agent, opening it is the customer-context get."""
     membership = _membership_reading_accounts(request.user)
     account = get_object_or_404(Account, pk=account_id, organisation_id=membership.organisation_id)
-    is_service_agent = role_kind_of(request.user) == RoleKind.SERVICE_AGENT
+    is_service_agent = can_log_cases(request.user)
     if is_service_agent:
         services.customer_context_deliver(user_id=membership.user_id, account_id=account.pk)
     return render(request, "service/timeline.html", {

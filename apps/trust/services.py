@@ -18,6 +18,8 @@ SAME_LOOK_WINDOW = dt.timedelta(minutes=10)
 # What was looked at is stored in English and translated when shown to the person.
 WHAT_SCORE_DASHBOARD = gettext_noop("score dashboard")
 WHAT_COACHING_PAGE = gettext_noop("coaching page")
+WHAT_TEAM_OVERVIEW = gettext_noop("team overview (score, status and quick wins)")
+WHAT_TEAM_COACHING = gettext_noop("team coaching page")
 
 
 def access_record(*, viewer_id: int, subject_id: int, what: str) -> AccessRecord | None:
@@ -31,6 +33,25 @@ def access_record(*, viewer_id: int, subject_id: int, what: str) -> AccessRecord
     if recent is not None:
         return recent
     return AccessRecord.objects.create(viewer_id=viewer_id, subject_id=subject_id, what=what, viewed_at=now)
+
+
+def access_record_many(*, viewer_id: int, subject_ids: Sequence[int], what: str) -> int:
+    """Record one look at several people's data at once (a team table); return how many were new.
+
+    Two queries whatever the team's size; a reload within the same-look window adds nothing.
+    """
+    now = timezone.now()
+    subjects = {s for s in subject_ids if s != viewer_id}
+    seen = set(
+        AccessRecord.objects.filter(
+            viewer_id=viewer_id, subject_id__in=subjects, what=what, viewed_at__gte=now - SAME_LOOK_WINDOW
+        ).values_list("subject_id", flat=True)
+    )
+    new = [
+        AccessRecord(viewer_id=viewer_id, subject_id=s, what=what, viewed_at=now) for s in sorted(subjects - seen)
+    ]
+    AccessRecord.objects.bulk_create(new)
+    return len(new)
 
 
 @dataclass(frozen=True)

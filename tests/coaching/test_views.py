@@ -101,12 +101,13 @@ def test_opening_the_coaching_pages_delivers_the_managers_diagnostic_once_a_week
     assert delivery.contract is not None
 
 
-def test_opening_a_reps_page_is_recorded_for_them_but_the_team_page_is_not(world):
+def test_the_team_page_and_a_reps_page_are_each_recorded_for_the_people_shown(world):
     client = world.client_for(world.mads)
     client.get(reverse("coaching:team"))
-    assert not AccessRecord.objects.exists()
+    team_looks = set(AccessRecord.objects.values_list("subject__username", "what"))
+    assert team_looks == {("rita", "team coaching page"), ("sam", "team coaching page")}
     client.get(reverse("coaching:rep", args=[world.north.pk, world.rita.pk]))
-    record = AccessRecord.objects.get()
+    record = AccessRecord.objects.exclude(what="team coaching page").get()
     assert (record.viewer, record.subject, record.what) == (world.mads, world.rita, "coaching page")
 
 
