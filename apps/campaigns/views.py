@@ -4,7 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,25 +16,9 @@ from apps.campaigns.figures import CampaignFigures
 from apps.campaigns.forms import AttributionForm, CampaignForm
 from apps.campaigns.models import Campaign
 from apps.core.charts import Point, bar_chart
-from apps.roles.decorators import member_required
+from apps.roles.decorators import member_required, membership_allowed
 from apps.roles.models import Membership
-from apps.roles.policies import AnyUser, can_manage_campaigns, can_read_campaign_reports, membership_of
-
-
-def _marketer_membership(user: AnyUser) -> Membership:
-    """Return the membership of a marketer (who keeps campaigns); 403 for everyone else."""
-    membership = membership_of(user)
-    if membership is None or not can_manage_campaigns(user):
-        raise PermissionDenied
-    return membership
-
-
-def _report_reader_membership(user: AnyUser) -> Membership:
-    """Return the membership of someone who may read campaign reports; 403 otherwise."""
-    membership = membership_of(user)
-    if membership is None or not can_read_campaign_reports(user):
-        raise PermissionDenied
-    return membership
+from apps.roles.policies import can_manage_campaigns, can_read_campaign_reports
 
 
 def _campaign_in(membership: Membership, campaign_id: int) -> Campaign:
@@ -43,14 +27,14 @@ def _campaign_in(membership: Membership, campaign_id: int) -> Campaign:
 
 @member_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    membership = _marketer_membership(request.user)
+    membership = membership_allowed(request.user, can_manage_campaigns)
     campaigns = selectors.campaigns_with_deal_counts(organisation_id=membership.organisation_id)
     return render(request, "campaigns/list.html", {"campaigns": campaigns})
 
 
 @member_required
 def campaign_create(request: HttpRequest) -> HttpResponse:
-    membership = _marketer_membership(request.user)
+    membership = membership_allowed(request.user, can_manage_campaigns)
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -78,7 +62,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 
 @member_required
 def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    membership = _marketer_membership(request.user)
+    membership = membership_allowed(request.user, can_manage_campaigns)
     campaign = _campaign_in(membership, campaign_id)
     initial = {"name": campaign.name, "starts_on": campaign.starts_on, "ends_on": campaign.ends_on,
                "budget": campaign.budget}
@@ -101,7 +85,7 @@ def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 @member_required
 def campaign_attribute(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    membership = _marketer_membership(request.user)
+    membership = membership_allowed(request.user, can_manage_campaigns)
     campaign = _campaign_in(membership, campaign_id)
     query = request.GET.get("q", "")[:100]
     if request.method == "POST":
@@ -145,7 +129,7 @@ def _pipeline_chart(figures: CampaignFigures, title: str) -> Any:
 @member_required
 def campaign_report(request: HttpRequest, campaign_id: int) -> HttpResponse:
     """Show one campaign's closed loop; opening it is the marketer's weekly campaign-report get."""
-    membership = _report_reader_membership(request.user)
+    membership = membership_allowed(request.user, can_read_campaign_reports)
     campaign = _campaign_in(membership, campaign_id)
     figures = selectors.campaign_report(campaign=campaign)
     services.campaign_report_deliver(user_id=membership.user_id)
@@ -159,7 +143,7 @@ def campaign_report(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 @member_required
 def campaigns_overview(request: HttpRequest) -> HttpResponse:
-    membership = _report_reader_membership(request.user)
+    membership = membership_allowed(request.user, can_read_campaign_reports)
     overview = selectors.campaigns_overview(organisation_id=membership.organisation_id)
     services.campaign_report_deliver(user_id=membership.user_id)
     revenue_chart = bar_chart(

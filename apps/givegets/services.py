@@ -73,7 +73,6 @@ def delivery_record(
 
 
 @transaction.atomic
-@transaction.atomic
 def delivery_record_opened(
     *,
     user_id: int,

@@ -8,9 +8,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from apps.roles.policies import is_manager, is_project_lead, membership_of
+from apps.roles.models import Membership
+from apps.roles.policies import AnyUser, is_manager, is_project_lead, membership_of
 
 View = Callable[..., HttpResponse]
+
+
+def membership_allowed(user: AnyUser, permission: Callable[[AnyUser], bool]) -> Membership:
+    """Return the user's membership when `permission(user)` holds; raise PermissionDenied (403) otherwise."""
+    membership = membership_of(user)
+    if membership is None or not permission(user):
+        raise PermissionDenied
+    return membership
 
 
 def member_required(view: View) -> View:

@@ -1,7 +1,6 @@
 """Customer pages: the account list, one account's whole timeline, and logging a case."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,9 +11,8 @@ from django.views.decorators.http import require_POST
 
 from apps.activities.forms import entry_seconds_from
 from apps.activities.models import Account
-from apps.roles.decorators import member_required
-from apps.roles.models import Membership
-from apps.roles.policies import AnyUser, can_log_cases, can_read_accounts, membership_of
+from apps.roles.decorators import member_required, membership_allowed
+from apps.roles.policies import can_log_cases, can_read_accounts
 from apps.service import selectors, services
 from apps.service.forms import CaseLogForm, CaseStatusForm
 from apps.service.models import Case, CaseStatus
@@ -22,25 +20,9 @@ from apps.service.models import Case, CaseStatus
 ACCOUNTS_PER_PAGE = 50
 
 
-def _membership_reading_accounts(user: AnyUser) -> Membership:
-    """Return the viewer's membership when they may read accounts; 403 otherwise."""
-    membership = membership_of(user)
-    if membership is None or not can_read_accounts(user):
-        raise PermissionDenied
-    return membership
-
-
-def _membership_logging_cases(user: AnyUser) -> Membership:
-    """Return the viewer's membership when they log cases (service agents); 403 otherwise."""
-    membership = membership_of(user)
-    if membership is None or not can_log_cases(user):
-        raise PermissionDenied
-    return membership
-
-
 @member_required
 def accounts(request: HttpRequest) -> HttpResponse:
-    membership = _membership_reading_accounts(request.user)
+    membership = membership_allowed(request.user, can_read_accounts)
     query = request.GET.get("q", "")[:100]
     found = selectors.accounts_search(organisation_id=membership.organisation_id, query=query)
     page = Paginator(found, ACCOUNTS_PER_PAGE).get_page(request.GET.get("page"))
@@ -54,7 +36,7 @@ def accounts(request: HttpRequest) -> HttpResponse:
 @member_required
 def timeline(request: HttpRequest, account_id: int) -> HttpResponse:
     """Show one account's whole history; for a service agent, opening it is the customer-context get."""
-    membership = _membership_reading_accounts(request.user)
+    membership = membership_allowed(request.user, can_read_accounts)
     account = get_object_or_404(Account, pk=account_id, organisation_id=membership.organisation_id)
     is_service_agent = can_log_cases(request.user)
     if is_service_agent:
@@ -68,7 +50,7 @@ def timeline(request: HttpRequest, account_id: int) -> HttpResponse:
 
 @member_required
 def case_log(request: HttpRequest) -> HttpResponse:
-    membership = _membership_logging_cases(request.user)
+    membership = membership_allowed(request.user, can_log_cases)
     organisation_id = membership.organisation_id
     if request.method == "POST":
         form = CaseLogForm(request.POST, organisation_id=organisation_id)
@@ -104,7 +86,7 @@ def case_log(request: HttpRequest) -> HttpResponse:
 @member_required
 @require_POST
 def case_status(request: HttpRequest, case_id: int) -> HttpResponse:
-    membership = _membership_logging_cases(request.user)
+    membership = membership_allowed(request.user, can_log_cases)
     case = get_object_or_404(Case, pk=case_id, account__organisation_id=membership.organisation_id)
     form = CaseStatusForm(request.POST)
     if form.is_valid():
