@@ -10,7 +10,8 @@ def test_schema_generates_without_warnings(tmp_path, capsys) -> None:
     target = tmp_path / "schema.yml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
     schema = target.read_text()
-    for path in ("/api/events/", "/api/activities/", "/api/me/score/", "/api/people/{user_id}/score/"):
+    for path in ("/api/events/", "/api/activities/", "/api/me/score/", "/api/people/{user_id}/score/",
+                 "/api/me/suggestions/", "/api/suggestions/{suggestion_id}/decision/"):
         assert path in schema
 
 

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from apps.activities import selectors, services
 from apps.activities.models import ActivityType
 from apps.core.types import authenticated_user
+from apps.suggestions.api import SuggestionOutputSerializer
 from apps.suggestions.services import suggestions_after_activity
 from apps.usage.kinds import EventSource
 
@@ -20,13 +21,6 @@ class ActivityInputSerializer(serializers.Serializer):
     summary = serializers.CharField(max_length=500)
     occurred_at = serializers.DateTimeField(required=False)
     idempotency_key = serializers.CharField(max_length=200)
-
-
-class SuggestionOutputSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    text = serializers.CharField()
-    reason = serializers.CharField()
-    status = serializers.CharField()
 
 
 class ActivityOutputSerializer(serializers.Serializer):

@@ -150,3 +150,13 @@ def test_someone_elses_deal_cannot_be_targeted(world: World, deal) -> None:
     })
     assert "not one of your open deals" in response.content.decode()
     assert not Activity.objects.exists()
+
+
+def test_starting_from_an_account_page_prefills_the_account(world: World, deal) -> None:
+    client = world.client_for(world.rita)
+    timeline = client.get(f"/service/accounts/{deal.account.pk}/").content.decode()
+    assert f"/activities/log/?account={deal.account.pk}" in timeline
+
+    page = client.get(f"/activities/log/?account={deal.account.pk}")
+    assert page.context["target_value"] == f"account:{deal.account.pk}"
+    assert page.context["target_label"] == "Aarhus Maskinfabrik"
