@@ -35,11 +35,6 @@ def score(
     return (50 + 50 * blended).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def capped_minutes(*, seconds: int, cap_seconds: int) -> Decimal:
-    """Return a measured entry time in minutes, counting at most `cap_seconds`."""
-    return Decimal(min(seconds, cap_seconds)) / 60
-
-
 def status(*, give: Decimal, get: Decimal, recent_scores: Sequence[Decimal]) -> str:
     """Classify a person from their rolling give/get and their scores, oldest first.
 

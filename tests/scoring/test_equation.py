@@ -46,11 +46,6 @@ def test_survey_blend_needs_both_answers() -> None:
     assert equation.score(index=D("0.5"), usefulness=D("7"), ease_of_use=None) == D("75.00")
 
 
-def test_capped_entry_time() -> None:
-    assert equation.capped_minutes(seconds=90, cap_seconds=600) == D("1.5")
-    assert equation.capped_minutes(seconds=3600, cap_seconds=600) == D("10")
-
-
 @pytest.mark.parametrize(
     ("give", "get", "scores", "expected"),
     [
