@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DateTimeField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, DateTimeField, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -96,7 +96,10 @@ def _name(user: Any) -> str:
 
 
 def account_timeline(*, account: Account) -> AccountTimeline:
-    """Return everything about one account across roles, newest first, in four queries."""
+    """Return everything about one account across roles, newest first, in six queries.
+
+    The entries show the newest rows of each kind; the totals and open cases count every row.
+    """
     limit = TIMELINE_LIMIT_PER_KIND
     activities = list(
         Activity.objects.filter(account=account).select_related("owner", "deal").order_by("-occurred_at")[:limit]
@@ -112,6 +115,15 @@ def account_timeline(*, account: Account) -> AccountTimeline:
         .order_by("-changed_at")[:limit]
     )
     cases = list(Case.objects.filter(account=account).select_related("opened_by").order_by("-opened_at")[:limit])
+    zero = Value(Decimal("0"), output_field=DecimalField())
+    totals = Deal.objects.filter(account=account).aggregate(
+        open_pipeline=Coalesce(Sum("amount", filter=Q(stage__is_won=False, stage__is_lost=False)), zero),
+        won_revenue=Coalesce(Sum("amount", filter=Q(stage__is_won=True)), zero),
+    )
+    open_cases = list(
+        Case.objects.filter(account=account).exclude(status=CaseStatus.SOLVED).select_related("opened_by")
+        .order_by("-opened_at")
+    )
 
     entries: list[TimelineEntry] = []
     for activity in activities:
@@ -150,9 +162,9 @@ def account_timeline(*, account: Account) -> AccountTimeline:
         account=account,
         entries=entries,
         open_deals=open_deals,
-        open_pipeline=sum((d.amount for d in open_deals), Decimal("0")),
-        won_revenue=sum((d.amount for d in deals if d.stage.is_won), Decimal("0")),
-        open_cases=[c for c in cases if c.status != CaseStatus.SOLVED],
+        open_pipeline=totals["open_pipeline"],
+        won_revenue=totals["won_revenue"],
+        open_cases=open_cases,
         campaigns=sorted(campaigns.values(), key=lambda c: c.starts_on, reverse=True),
         people=sorted({e.who for e in entries if e.who}),
     )

@@ -51,10 +51,10 @@ def test_timeline_leaves_out_other_accounts(world):
 
 
 @pytest.mark.parametrize("deals", [1, 6])
-def test_timeline_costs_four_queries_however_long_the_history(world, deals, django_assert_num_queries):
+def test_timeline_costs_six_queries_however_long_the_history(world, deals, django_assert_num_queries):
     account = factories.AccountFactory(organisation=world.org)
     _history(world, account, deals=deals)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         timeline = account_timeline(account=account)
         # Reading every name shown must not trigger further queries.
         _ = [(e.who, e.title, e.detail, getattr(e.obj, "deal", None)) for e in timeline.entries]
@@ -86,3 +86,21 @@ def test_account_resolve_takes_an_exact_name_or_the_only_partial_match(world):
     assert account_resolve(organisation_id=world.org.pk, text="skive")[0].name == "Skive Staal"
     assert account_resolve(organisation_id=world.org.pk, text="nyborg") == (None, ["Nyborg Glas", "Nyborg Glasværk"])
     assert account_resolve(organisation_id=world.org.pk, text="Atlantis") == (None, [])
+
+
+def test_timeline_totals_count_every_deal_beyond_the_entries_shown(world, monkeypatch):
+    from decimal import Decimal
+
+    from apps.service import selectors
+
+    account = factories.AccountFactory(organisation=world.org)
+    won = world.stages[-1]
+    for _ in range(3):
+        factories.DealFactory(account=account, owner=world.rita, stage=won, amount=Decimal("100"))
+    factories.DealFactory(account=account, owner=world.rita, stage=world.stages[0], amount=Decimal("40"))
+    monkeypatch.setattr(selectors, "TIMELINE_LIMIT_PER_KIND", 1)
+
+    timeline = selectors.account_timeline(account=account)
+
+    assert timeline.won_revenue == Decimal("300")
+    assert timeline.open_pipeline == Decimal("40")
