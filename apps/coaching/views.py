@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from apps.coaching import selectors, services
 from apps.coaching.diagnostics import MIN_CLOSED_DEALS, MIN_STAGE_EXITS, MIN_WON_DEALS
 from apps.core.charts import Point, bar_chart
+from apps.core.types import AuthenticatedHttpRequest
 from apps.roles.decorators import manager_required
 from apps.roles.models import Team
 from apps.roles.policies import can_view_team, get_person_or_404, managed_team_ids
@@ -30,20 +31,20 @@ def _minimums() -> dict[str, int]:
 
 
 @manager_required
-def team(request: HttpRequest, team_id: int | None = None) -> HttpResponse:
+def team(request: AuthenticatedHttpRequest, team_id: int | None = None) -> HttpResponse:
     """Show a managed team's stage conversion, days in stage, outcomes and net losers per rep."""
     team_obj, teams = _managed_team_or_404(request, team_id)
     coaching = selectors.team_coaching(team=team_obj)
-    services.coaching_diagnostic_deliver(user_id=int(request.user.pk or 0))
+    services.coaching_diagnostic_deliver(user_id=request.user.pk)
     # Per-rep figures and net-loser reasons are personal data: each rep sees this look.
     access_record_many(
-        viewer_id=int(request.user.pk or 0), subject_ids=[rep.user.pk for rep in coaching.reps], what=WHAT_TEAM_COACHING
+        viewer_id=request.user.pk, subject_ids=[rep.user.pk for rep in coaching.reps], what=WHAT_TEAM_COACHING
     )
     return render(request, "coaching/team.html", {"coaching": coaching, "teams": teams, **_minimums()})
 
 
 @manager_required
-def rep(request: HttpRequest, team_id: int, user_id: int) -> HttpResponse:
+def rep(request: AuthenticatedHttpRequest, team_id: int, user_id: int) -> HttpResponse:
     """Show one rep's coaching figures against the team; the look is recorded for the rep to see."""
     team_obj, _teams = _managed_team_or_404(request, team_id)
     subject: Any = get_person_or_404(request.user, user_id)
@@ -51,8 +52,8 @@ def rep(request: HttpRequest, team_id: int, user_id: int) -> HttpResponse:
     row = coaching.rep(subject.pk)
     if row is None:  # not coached in this team (another team, or the manager themself)
         raise Http404
-    access_record(viewer_id=int(request.user.pk or 0), subject_id=subject.pk, what=WHAT_COACHING_PAGE)
-    services.coaching_diagnostic_deliver(user_id=int(request.user.pk or 0))
+    access_record(viewer_id=request.user.pk, subject_id=subject.pk, what=WHAT_COACHING_PAGE)
+    services.coaching_diagnostic_deliver(user_id=request.user.pk)
     name = subject.get_full_name() or subject.get_username()
     team_label = _("team")
     bars: list[Point] = []

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.charts import Point, bar_chart
+from apps.core.types import AuthenticatedHttpRequest
 from apps.roles.decorators import member_required, project_lead_required
 from apps.roles.policies import AnyUser, membership_of
 from apps.suggestions import selectors, services
@@ -18,9 +19,9 @@ from apps.suggestions.models import Suggestion, SuggestionRule
 
 @require_POST
 @member_required
-def decide(request: HttpRequest, suggestion_id: int) -> HttpResponse:
+def decide(request: AuthenticatedHttpRequest, suggestion_id: int) -> HttpResponse:
     """Accept or dismiss one of your own suggestions; others' suggestions do not exist for you."""
-    suggestion = Suggestion.objects.filter(pk=suggestion_id, user_id=request.user.pk or 0).first()
+    suggestion = Suggestion.objects.filter(pk=suggestion_id, user_id=request.user.pk).first()
     if suggestion is None:
         raise Http404
     services.suggestion_decide(suggestion=suggestion, accept=request.POST.get("decision") == "accept")
