@@ -1,13 +1,11 @@
 """Kudos, nominating ambassadors and pilot go-lives."""
 
 import datetime as dt
-import threading
-import time
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from apps.ambassadors.models import Kudos
@@ -20,6 +18,7 @@ from apps.scoring.models import ScoreSnapshot
 from apps.usage.kinds import EventKind
 from apps.usage.models import UsageEvent
 from tests import factories
+from tests.concurrency import submit_twice_racing
 
 
 def test_kudos_record_an_event_for_the_giver_and_a_recognition_get_for_the_receiver(world: Any) -> None:
@@ -124,31 +123,9 @@ def test_only_ambassadors_get_a_pilot(world: Any) -> None:
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks between two connections")
 def test_a_double_submit_racing_the_first_returns_the_first_kudos(world: Any, transactional_db: Any) -> None:
     """The second submit of one form, arriving before the first commits, returns the first kudos."""
-    first_saved, release = threading.Event(), threading.Event()
-    results: dict[str, Any] = {}
-
-    def submit(name: str, *, hold: bool) -> None:
-        try:
-            with transaction.atomic():
-                results[name] = kudos_give(giver_id=world.mads.pk, receiver_id=world.rita.pk, message="Thanks",
-                                           idempotency_key="same")
-                if hold:
-                    first_saved.set()
-                    release.wait(5)
-        except Exception as error:  # reported by the assertion below
-            results[name] = error
-        finally:
-            connection.close()
-
-    first = threading.Thread(target=submit, args=("first",), kwargs={"hold": True})
-    first.start()
-    assert first_saved.wait(5)
-    second = threading.Thread(target=submit, args=("second",), kwargs={"hold": False})
-    second.start()
-    time.sleep(0.5)  # the second submit is now waiting for the first one's lock
-    release.set()
-    first.join(10)
-    second.join(10)
-    assert isinstance(results["second"], Kudos), results["second"]
-    assert results["second"].pk == results["first"].pk
+    first, second = submit_twice_racing(
+        lambda: kudos_give(giver_id=world.mads.pk, receiver_id=world.rita.pk, message="Thanks", idempotency_key="same")
+    )
+    assert isinstance(second, Kudos), second
+    assert second.pk == first.pk
     assert Kudos.objects.count() == 1

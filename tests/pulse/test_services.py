@@ -1,15 +1,13 @@
 """Answering, skipping and configuring the pulse check."""
 
 import datetime as dt
-import threading
-import time
 import uuid
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from apps.core.errors import ApplicationError
@@ -19,6 +17,7 @@ from apps.pulse.services import pulse_answer, pulse_settings_update, pulse_skip
 from apps.scoring.models import ScoreSnapshot
 from apps.usage.kinds import EventKind
 from apps.usage.models import UsageEvent
+from tests.concurrency import submit_twice_racing
 
 ANSWERS = {"pu1": 6, "pu2": 7, "peou1": 5, "peou2": 4}
 
@@ -101,30 +100,9 @@ def test_a_longer_cadence_postpones_the_prompt(world: Any) -> None:
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks between two connections")
 def test_a_double_submit_racing_the_first_returns_the_first_answer(world: Any, transactional_db: Any) -> None:
     """The second submit of one form, arriving before the first commits, returns the first answer."""
-    first_saved, release = threading.Event(), threading.Event()
-    results: dict[str, Any] = {}
-
-    def submit(name: str, *, hold: bool) -> None:
-        try:
-            with transaction.atomic():
-                results[name] = pulse_answer(user_id=world.rita.pk, answers=ANSWERS, form_token="same")
-                if hold:
-                    first_saved.set()
-                    release.wait(5)
-        except Exception as error:  # reported by the assertion below
-            results[name] = error
-        finally:
-            connection.close()
-
-    first = threading.Thread(target=submit, args=("first",), kwargs={"hold": True})
-    first.start()
-    assert first_saved.wait(5)
-    second = threading.Thread(target=submit, args=("second",), kwargs={"hold": False})
-    second.start()
-    time.sleep(0.5)  # the second submit is now waiting for the first one's lock
-    release.set()
-    first.join(10)
-    second.join(10)
-    assert isinstance(results["second"], PulseResponse), results["second"]
-    assert results["second"].pk == results["first"].pk
+    first, second = submit_twice_racing(
+        lambda: pulse_answer(user_id=world.rita.pk, answers=ANSWERS, form_token="same")
+    )
+    assert isinstance(second, PulseResponse), second
+    assert second.pk == first.pk
     assert PulseResponse.objects.count() == 1
