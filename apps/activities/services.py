@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 
 from apps.activities.models import Account, Activity, ActivityType, Deal, DealStageChange, Stage
 from apps.usage.kinds import EventKind, EventSource
-from apps.usage.models import UsageEvent
-from apps.usage.services import trusted_entry_seconds, usage_event_record
+from apps.usage.services import trusted_entry_seconds, usage_event_for_key, usage_event_record
 
 EVENT_KIND_OF_TYPE = {
     ActivityType.CALL: EventKind.CALL_LOGGED,
@@ -39,7 +38,7 @@ def activity_log(
     The same idempotency key twice returns the first activity (a double-submitted form).
     """
     key = idempotency_key or f"activity:{uuid.uuid4()}"
-    existing = UsageEvent.objects.filter(source=source, idempotency_key=key).first()
+    existing = usage_event_for_key(source=source, idempotency_key=key)
     if existing is not None:
         activity = Activity.objects.filter(usage_event=existing).first()
         if activity is not None:

@@ -17,8 +17,13 @@ from apps.core.periods import week_start
 from apps.givegets.models import Delivery, DeliveryKind
 from apps.givegets.services import delivery_record_opened
 from apps.usage.kinds import EventKind, EventSource
-from apps.usage.models import UsageEvent
-from apps.usage.services import EventInput, trusted_entry_seconds, usage_event_record, usage_events_record_many
+from apps.usage.services import (
+    EventInput,
+    trusted_entry_seconds,
+    usage_event_for_key,
+    usage_event_record,
+    usage_events_record_many,
+)
 
 
 def _validate(campaign: Campaign) -> None:
@@ -53,7 +58,7 @@ def campaign_create(
 ) -> tuple[Campaign, bool]:
     """Create a campaign and its usage event in one transaction; return (campaign, created)."""
     key = idempotency_key or f"campaign:{uuid.uuid4()}"
-    existing = UsageEvent.objects.filter(source=source, idempotency_key=key).first()
+    existing = usage_event_for_key(source=source, idempotency_key=key)
     if existing is not None:
         campaign = Campaign.objects.filter(usage_event=existing).first()
         if campaign is not None:

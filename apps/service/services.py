@@ -14,8 +14,7 @@ from apps.givegets.services import delivery_record_opened
 from apps.roles.models import Membership
 from apps.service.models import Case, CaseChannel, CaseStatus
 from apps.usage.kinds import EventKind, EventSource
-from apps.usage.models import UsageEvent
-from apps.usage.services import trusted_entry_seconds, usage_event_record
+from apps.usage.services import trusted_entry_seconds, usage_event_for_key, usage_event_record
 
 
 @transaction.atomic
@@ -37,7 +36,7 @@ def case_log(
     The same idempotency key twice returns the first case (a double-submitted form).
     """
     key = idempotency_key or f"case:{uuid.uuid4()}"
-    existing = UsageEvent.objects.filter(source=source, idempotency_key=key).first()
+    existing = usage_event_for_key(source=source, idempotency_key=key)
     if existing is not None:
         case = Case.objects.filter(usage_event=existing).first()
         if case is not None:

@@ -31,6 +31,11 @@ class EventInput:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
+def usage_event_for_key(*, source: str, idempotency_key: str) -> UsageEvent | None:
+    """Return the event already recorded under this key, if any (a form or call sent twice)."""
+    return UsageEvent.objects.filter(source=source, idempotency_key=idempotency_key).first()
+
+
 def usage_event_record(
     *,
     user_id: int,
@@ -45,7 +50,7 @@ def usage_event_record(
 
     Enqueues a score recompute for the user after the surrounding transaction commits.
     """
-    existing = UsageEvent.objects.filter(source=source, idempotency_key=idempotency_key).first()
+    existing = usage_event_for_key(source=source, idempotency_key=idempotency_key)
     if existing is not None:
         return existing, False
     event = UsageEvent(
