@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.roles",
     "apps.usage",
+    "apps.identities",
     "apps.activities",
     "apps.givegets",
     "apps.quickwins",
