@@ -9,7 +9,13 @@ class NetStatus(models.TextChoices):
     THRIVING = "thriving", _("Thriving")
     AT_RISK = "at_risk", _("At risk")
     NET_LOSER = "net_loser", _("Net loser")
+    # Gave nothing in the window but got something: reads what others log; the CRM cannot serve them yet.
+    NOT_CONTRIBUTING = "not_contributing", _("Not contributing")
     INACTIVE = "inactive", _("Inactive")
+
+
+# The statuses that count as a net beneficiary in every share (gates, phases, dashboards).
+NET_BENEFICIARY_STATUSES: frozenset[str] = frozenset({NetStatus.THRIVING, NetStatus.AT_RISK})
 
 
 class ScoreSnapshot(models.Model):

@@ -45,6 +45,10 @@ GIVE_KIND_DEFAULT_MINUTES: dict[str, Decimal] = {
 
 GIVE_KINDS: frozenset[str] = frozenset(GIVE_KIND_DEFAULT_MINUTES)
 
+# Kinds that are a CRM entry: logging one makes a person a contributor (DESIGN.md, status).
+# Answering a pulse costs minutes but is not contributing; neither is giving kudos.
+CONTRIBUTION_KINDS: frozenset[str] = GIVE_KINDS - {EventKind.PULSE_ANSWERED}
+
 
 class EventSource(models.TextChoices):
     APP = "app", _("In the app")
