@@ -1,11 +1,12 @@
 """Writing to the usage log. The one way in: `usage_event_record`."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, models, transaction
+from django.utils import timezone
 
 from apps.usage.models import UsageEvent
 
@@ -73,27 +74,78 @@ def usage_event_record(
     return event, True
 
 
-def usage_events_record_many(*, events: Iterable[EventInput], batch_size: int = 2000) -> int:
+# Columns written by `usage_events_insert`, in order; `recorded_at` is stamped here.
+_INSERT_COLUMNS = (
+    "user_id", "kind", "occurred_at", "duration_seconds", "source", "idempotency_key", "metadata", "recorded_at",
+)
+# 8 parameters a row: 2,000 rows stay well under SQLite's 32,766 bound parameters.
+INSERT_BATCH_ROWS = 2000
+
+
+@dataclass(frozen=True)
+class InsertedEvent:
+    """One row that `usage_events_insert` actually added (what the refresh and rollups need)."""
+
+    source: str
+    idempotency_key: str
+    user_id: int
+    kind: str
+    occurred_at: dt.datetime
+    duration_seconds: int | None
+
+
+def usage_events_insert_returning(*, events: Sequence[EventInput]) -> list[InsertedEvent]:
+    """Insert events, skipping keys already recorded; return the rows newly inserted.
+
+    One `INSERT ... ON CONFLICT DO NOTHING RETURNING ...` per batch of `INSERT_BATCH_ROWS`
+    (PostgreSQL, and SQLite >= 3.35), so a concurrent writer of the same key can never make
+    a row count twice or an import fail. Within one call the first event for a key wins.
+    """
+    unique: dict[tuple[str, str], EventInput] = {}
+    for event in events:
+        unique.setdefault((event.source, event.idempotency_key), event)
+    if not unique:
+        return []
+    fields = [cast("models.Field[Any, Any]", UsageEvent._meta.get_field(column.removesuffix("_id")))
+              for column in _INSERT_COLUMNS]
+    table = connection.ops.quote_name(UsageEvent._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _INSERT_COLUMNS)
+    recorded_at = timezone.now()
+    inserted: list[InsertedEvent] = []
+    rows = list(unique.values())
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(rows), INSERT_BATCH_ROWS):
+            batch = rows[start:start + INSERT_BATCH_ROWS]
+            params: list[Any] = []
+            for e in batch:
+                values = (e.user_id, e.kind, e.occurred_at, e.duration_seconds, e.source,
+                          e.idempotency_key, e.metadata, recorded_at)
+                params.extend(f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True))
+            placeholders = ", ".join(["(" + ", ".join(["%s"] * len(_INSERT_COLUMNS)) + ")"] * len(batch))
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {placeholders} "  # noqa: S608 - names are ours
+                "ON CONFLICT (source, idempotency_key) DO NOTHING "
+                "RETURNING source, idempotency_key",
+                params,
+            )
+            for source, key in cursor.fetchall():
+                e = unique[(source, key)]
+                inserted.append(InsertedEvent(source=source, idempotency_key=key, user_id=e.user_id, kind=e.kind,
+                                              occurred_at=e.occurred_at, duration_seconds=e.duration_seconds))
+    return inserted
+
+
+def usage_events_insert(*, events: Sequence[EventInput]) -> set[tuple[str, str]]:
+    """Insert events, skipping keys already recorded; return the (source, key) pairs newly inserted."""
+    return {(row.source, row.idempotency_key) for row in usage_events_insert_returning(events=events)}
+
+
+def usage_events_record_many(*, events: Iterable[EventInput]) -> int:
     """Record many events at once, skipping keys already recorded; return how many were new."""
-    rows = [
-        UsageEvent(
-            user_id=e.user_id, kind=e.kind, occurred_at=e.occurred_at, source=e.source,
-            idempotency_key=e.idempotency_key, duration_seconds=e.duration_seconds, metadata=e.metadata,
-        )
-        for e in events
-    ]
-    if not rows:
-        return 0
-    keys_by_source: dict[str, set[str]] = {}
-    for row in rows:
-        keys_by_source.setdefault(row.source, set()).add(row.idempotency_key)
-    already = 0
-    for source, keys in keys_by_source.items():
-        already += UsageEvent.objects.filter(source=source, idempotency_key__in=keys).count()
-    UsageEvent.objects.bulk_create(rows, batch_size=batch_size, ignore_conflicts=True)
-    created = sum(len(k) for k in keys_by_source.values()) - already
-    _schedule_score_refresh(sorted({r.user_id for r in rows}))
-    return created
+    inserted = usage_events_insert_returning(events=list(events))
+    if inserted:
+        _schedule_score_refresh(sorted({row.user_id for row in inserted}))
+    return len(inserted)
 
 
 def _schedule_score_refresh(user_ids: list[int]) -> None:

@@ -6,7 +6,7 @@ from django.utils import timezone
 from apps.scoring.models import ScoreSnapshot
 from apps.usage.kinds import EventKind, EventSource
 from apps.usage.models import AppendOnlyError, UsageEvent
-from apps.usage.services import EventInput, usage_event_record, usage_events_record_many
+from apps.usage.services import EventInput, usage_event_record, usage_events_insert, usage_events_record_many
 from tests import factories
 from tests.conftest import World
 
@@ -68,3 +68,26 @@ def test_bulk_recording_skips_known_keys_and_counts_new_ones(world: World) -> No
     assert usage_events_record_many(events=events[:3]) == 3
     assert usage_events_record_many(events=events) == 2
     assert UsageEvent.objects.count() == 5
+
+
+def test_insert_returns_only_the_pairs_newly_inserted(world: World) -> None:
+    now = timezone.now()
+    events = [EventInput(user_id=world.rita.pk, kind=EventKind.CALL_LOGGED, occurred_at=now,
+                         source=EventSource.IMPORT, idempotency_key=f"row-{i}", duration_seconds=i,
+                         metadata={"row": i}) for i in range(4)]
+    assert usage_events_insert(events=events[:2]) == {(EventSource.IMPORT, "row-0"), (EventSource.IMPORT, "row-1")}
+    # A repeated key inside one call and keys already stored are all skipped.
+    assert usage_events_insert(events=[*events, events[3]]) == {(EventSource.IMPORT, "row-2"),
+                                                                (EventSource.IMPORT, "row-3")}
+    stored = UsageEvent.objects.get(idempotency_key="row-3")
+    assert (stored.duration_seconds, stored.metadata, stored.occurred_at) == (3, {"row": 3}, now)
+    assert UsageEvent.objects.count() == 4
+
+
+def test_insert_spans_several_statements_when_the_batch_is_large(world: World, monkeypatch) -> None:
+    monkeypatch.setattr("apps.usage.services.INSERT_BATCH_ROWS", 3)
+    now = timezone.now()
+    events = [EventInput(user_id=world.rita.pk, kind=EventKind.CALL_LOGGED, occurred_at=now,
+                         source=EventSource.IMPORT, idempotency_key=f"big-{i}") for i in range(7)]
+    assert len(usage_events_insert(events=events)) == 7
+    assert UsageEvent.objects.count() == 7
