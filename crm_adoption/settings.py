@@ -172,8 +172,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
-# Tasks finish in minutes; the visibility timeout only has to exceed the longest one.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+# Matched to the longest task (time limit 15 min): a killed worker's task is redelivered
+# after 20 minutes, not 2 hours.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 20 * 60}
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ROUTES = {
     "apps.imports.tasks.*": {"queue": env("CELERY_IMPORTS_QUEUE", default=CELERY_TASK_DEFAULT_QUEUE)},
@@ -184,6 +185,13 @@ CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", default=str
 # restart does not shift the schedule; each entry expires before its next run so a backlog
 # after an outage does not run the same job many times.
 CELERY_BEAT_SCHEDULE = {
+    # Every minute: drain the refresh marks the usage log writes with its events, so work
+    # enqueued while the broker was down (or lost with a worker) reaches the scores anyway.
+    "drain-refresh-marks": {
+        "task": "apps.usage.tasks.drain_refresh_marks",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 50},
+    },
     # Monday 00:15: freeze last week's snapshots so trends and gates read settled figures.
     "close-score-period": {
         "task": "apps.scoring.tasks.close_previous_period",

@@ -1,5 +1,8 @@
 """Quick-win jobs: refreshing stored results and nudging before deadlines. All idempotent."""
 
+import datetime as dt
+from collections.abc import Mapping
+
 from celery import shared_task
 from django.db import OperationalError
 
@@ -28,3 +31,8 @@ def refresh_quickwins_for_milestones(*, milestone_ids: list[int]) -> int:
 def send_deadline_nudges() -> int:
     """Nudge people (and their team's ambassadors) two days before a quick-win deadline."""
     return services.deadline_nudges_send()
+
+
+def quickwins_refresh_marked(since_by_user: Mapping[int, dt.datetime]) -> int:
+    """Refresh consumer of the usage log: store the quick-win statuses of people with new events."""
+    return services.quickwin_results_refresh(user_ids=sorted(since_by_user))

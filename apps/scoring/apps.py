@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ScoringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "apps.scoring"
+
+    def ready(self) -> None:
+        from apps.scoring.services import scores_refresh_marked
+        from apps.usage.hooks import register_refresh_consumer
+
+        register_refresh_consumer("scoring", scores_refresh_marked)

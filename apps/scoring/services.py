@@ -6,7 +6,7 @@ over events; the equation itself lives in `equation.py`.
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -305,8 +305,28 @@ def scores_refresh_users(*, user_ids: Iterable[int], today: dt.date | None = Non
     ids = sorted(set(user_ids))
     if not ids:
         return 0
+    return _scores_refresh_from(_first_stale_monday(ids, today), today)
+
+
+def scores_refresh_marked(since_by_user: Mapping[int, dt.datetime], today: dt.date | None = None) -> int:
+    """Refresh consumer of the usage log: recompute each person from their earliest new event's week.
+
+    Reads only what the marks say (no scan of anyone's history to find what changed).
+    """
+    today = today or timezone.localdate()
+    this_monday = week_start(today)
+    oldest_allowed = this_monday - dt.timedelta(weeks=MAX_BACKFILL_WEEKS)
+    first_mondays = {
+        user_id: max(min(week_start(timezone.localtime(since).date()), this_monday), oldest_allowed)
+        for user_id, since in since_by_user.items()
+    }
+    return _scores_refresh_from(first_mondays, today)
+
+
+def _scores_refresh_from(first_monday_by_user: Mapping[int, dt.date], today: dt.date) -> int:
+    """Recompute each user from their first Monday through this week; return snapshots written."""
     by_first_week: dict[dt.date, list[int]] = defaultdict(list)
-    for user_id, monday in _first_stale_monday(ids, today).items():
+    for user_id, monday in sorted(first_monday_by_user.items()):
         by_first_week[monday].append(user_id)
     computed = 0
     this_monday = week_start(today)

@@ -57,3 +57,23 @@ class UsageEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Usage events are append-only.")
+
+
+class RefreshMark(models.Model):
+    """A person whose new events have not yet reached their scores and quick wins.
+
+    Written in the same transaction as the events, so a broker outage never loses the work;
+    `apps.usage.tasks.drain_refresh_marks` hands marked people to the registered consumers.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                related_name="+")
+    marked_at = models.DateTimeField(_("marked at"))
+    since = models.DateTimeField(_("earliest new event"), help_text=_("Occurred-at of the earliest unrefreshed event."))
+
+    class Meta:
+        verbose_name = _("refresh mark")
+        verbose_name_plural = _("refresh marks")
+
+    def __str__(self) -> str:
+        return f"refresh {self.user_id} since {self.since:%Y-%m-%d}"

@@ -1,14 +1,22 @@
 """Writing to the usage log. The one way in: `usage_event_record`."""
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from celery import current_app
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
-from apps.usage.models import UsageEvent
+from apps.usage.hooks import refresh_consumers
+from apps.usage.models import RefreshMark, UsageEvent
+
+logger = logging.getLogger(__name__)
+
+DRAIN_TASK = "apps.usage.tasks.drain_refresh_marks"
+DRAIN_BATCH_PEOPLE = 500
 
 # A form open longer than a day is not an entry time we can trust; store nothing then.
 MAX_TRUSTED_ENTRY_SECONDS = 24 * 60 * 60
@@ -49,7 +57,8 @@ def usage_event_record(
 ) -> tuple[UsageEvent, bool]:
     """Record one event; return (event, created). Recording the same key twice is a no-op.
 
-    Enqueues a score recompute for the user after the surrounding transaction commits.
+    Marks the person for refresh in the same transaction and, after commit, asks a worker
+    to drain the marks (a broker outage only delays that: the mark stays).
     """
     existing = usage_event_for_key(source=source, idempotency_key=idempotency_key)
     if existing is not None:
@@ -67,10 +76,10 @@ def usage_event_record(
     try:
         with transaction.atomic():
             event.save()
+            refresh_marks_add(since_by_user={user_id: occurred_at})
     except IntegrityError:
         # A concurrent request recorded the same key first: theirs stands.
         return UsageEvent.objects.get(source=source, idempotency_key=idempotency_key), False
-    _schedule_score_refresh([user_id])
     return event, True
 
 
@@ -100,6 +109,7 @@ def usage_events_insert_returning(*, events: Sequence[EventInput]) -> list[Inser
     One `INSERT ... ON CONFLICT DO NOTHING RETURNING ...` per batch of `INSERT_BATCH_ROWS`
     (PostgreSQL, and SQLite >= 3.35), so a concurrent writer of the same key can never make
     a row count twice or an import fail. Within one call the first event for a key wins.
+    Marks the people with new events for refresh in the same transaction.
     """
     unique: dict[tuple[str, str], EventInput] = {}
     for event in events:
@@ -113,7 +123,7 @@ def usage_events_insert_returning(*, events: Sequence[EventInput]) -> list[Inser
     recorded_at = timezone.now()
     inserted: list[InsertedEvent] = []
     rows = list(unique.values())
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         for start in range(0, len(rows), INSERT_BATCH_ROWS):
             batch = rows[start:start + INSERT_BATCH_ROWS]
             params: list[Any] = []
@@ -132,6 +142,11 @@ def usage_events_insert_returning(*, events: Sequence[EventInput]) -> list[Inser
                 e = unique[(source, key)]
                 inserted.append(InsertedEvent(source=source, idempotency_key=key, user_id=e.user_id, kind=e.kind,
                                               occurred_at=e.occurred_at, duration_seconds=e.duration_seconds))
+        since_by_user: dict[int, dt.datetime] = {}
+        for row in inserted:
+            known = since_by_user.get(row.user_id)
+            since_by_user[row.user_id] = row.occurred_at if known is None else min(known, row.occurred_at)
+        refresh_marks_add(since_by_user=since_by_user)
     return inserted
 
 
@@ -142,16 +157,69 @@ def usage_events_insert(*, events: Sequence[EventInput]) -> set[tuple[str, str]]
 
 def usage_events_record_many(*, events: Iterable[EventInput]) -> int:
     """Record many events at once, skipping keys already recorded; return how many were new."""
-    inserted = usage_events_insert_returning(events=list(events))
-    if inserted:
-        _schedule_score_refresh(sorted({row.user_id for row in inserted}))
-    return len(inserted)
+    return len(usage_events_insert_returning(events=list(events)))
 
 
-def _schedule_score_refresh(user_ids: list[int]) -> None:
-    """After commit, refresh what the new events change: scores and quick-win results."""
-    from apps.quickwins.tasks import refresh_quickwins_for_users
-    from apps.scoring.tasks import recompute_user_scores
+def refresh_marks_add(*, since_by_user: dict[int, dt.datetime]) -> None:
+    """Mark people for refresh (keeping each one's earliest new event); drain after commit.
 
-    transaction.on_commit(lambda: recompute_user_scores.delay(user_ids=user_ids))
-    transaction.on_commit(lambda: refresh_quickwins_for_users.delay(user_ids=user_ids))
+    Must run inside the transaction that wrote the events, so the marks commit with them.
+    One upsert statement; one drain task per transaction, however many events it wrote.
+    """
+    if not since_by_user:
+        return
+    table = connection.ops.quote_name(RefreshMark._meta.db_table)
+    field = cast("models.Field[Any, Any]", RefreshMark._meta.get_field("since"))
+    now = field.get_db_prep_save(timezone.now(), connection)
+    params: list[Any] = []
+    for user_id, since in sorted(since_by_user.items()):
+        params.extend([user_id, now, field.get_db_prep_save(since, connection)])
+    placeholders = ", ".join(["(%s, %s, %s)"] * len(since_by_user))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} AS mark (user_id, marked_at, since) VALUES {placeholders} "  # noqa: S608
+            "ON CONFLICT (user_id) DO UPDATE SET marked_at = excluded.marked_at, "
+            "since = CASE WHEN excluded.since < mark.since THEN excluded.since ELSE mark.since END",
+            params,
+        )
+    if not any(entry[1] is refresh_marks_drain_enqueue for entry in connection.run_on_commit):
+        transaction.on_commit(refresh_marks_drain_enqueue)
+
+
+def refresh_marks_drain_enqueue() -> None:
+    """Ask a worker to drain the marks; if the broker is down, log it and leave the marks.
+
+    The beat entry `drain-refresh-marks` drains every minute, so the work is caught up
+    when the broker returns. A write never fails because of the broker.
+    """
+    try:
+        current_app.tasks[DRAIN_TASK].delay()
+    except Exception:  # any broker or transport error: the marks keep the work
+        logger.warning("Could not enqueue %s; the marks stay until the next drain.", DRAIN_TASK, exc_info=True)
+
+
+def refresh_marks_drain(*, batch_size: int = DRAIN_BATCH_PEOPLE) -> int:
+    """Hand marked people, a batch at a time, to every refresh consumer; return how many.
+
+    Each batch is locked (SKIP LOCKED on PostgreSQL, so two workers take different people)
+    and its marks are deleted in the same transaction as the consumers' writes, so a worker
+    killed mid-batch leaves the marks for the next drain.
+    """
+    handled = 0
+    while True:
+        with transaction.atomic():
+            marks = RefreshMark.objects.order_by("marked_at", "user_id")
+            if connection.features.has_select_for_update_skip_locked:
+                marks = marks.select_for_update(skip_locked=True)
+            batch = list(marks.values_list("user_id", "since")[:batch_size])
+            if not batch:
+                return handled
+            since_by_user = dict(batch)
+            for consumer in refresh_consumers():
+                consumer(since_by_user)
+            # The batch's rows are locked (PostgreSQL) or the database is (SQLite): a writer
+            # re-marking one of these people waits for this commit and then marks afresh.
+            RefreshMark.objects.filter(user_id__in=since_by_user).delete()
+            handled += len(batch)
+        if len(batch) < batch_size:
+            return handled
