@@ -136,3 +136,26 @@ def test_broker_down_a_bulk_import_batch_still_commits(
                        source=EventSource.IMPORT, idempotency_key=f"i{i}") for i in range(3)])
     assert created == 3
     assert RefreshMark.objects.filter(user=world.rita).exists()
+
+
+def test_broker_down_the_log_form_still_saves_and_the_mark_waits(
+    world: World, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.urls import reverse
+
+    from apps.activities.models import Activity
+    from tests import factories
+
+    attempts = _broker_down(monkeypatch)
+    account = factories.AccountFactory(organisation=world.org, name="Aarhus Maskinfabrik")
+    client = world.client_for(world.rita)
+    form = client.get(reverse("activities:log")).context["form"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("activities:log"), {
+            "type": "call", "target": f"account:{account.pk}", "summary": "Called about the pilot",
+            "form_token": form["form_token"].value(), "shown_at": form["shown_at"].value(),
+        }, follow=True)
+    assert response.status_code == 200
+    assert Activity.objects.filter(owner=world.rita).count() == 1
+    assert attempts == [1]
+    assert RefreshMark.objects.filter(user=world.rita).exists()
