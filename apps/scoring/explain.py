@@ -54,6 +54,16 @@ def explain(snapshot: ScoreSnapshot) -> list[str]:
         )
     else:
         lines.append(_("You got nothing back yet: open your weekly digest or accept a suggestion to start."))
+    pending = int(components.get("accepted_pending", 0))
+    if pending:
+        lines.append(
+            ngettext(
+                "%(count)s suggestion accepted, not yet done: it counts once you log on its deal or account.",
+                "%(count)s suggestions accepted, not yet done: they count once you log on their deal or account.",
+                pending,
+            )
+            % {"count": pending}
+        )
     lines.append(
         _("Net: %(net)s min. Index = (get − give) / (get + give) = %(index)s.")
         % {"net": _minutes(snapshot.net_minutes), "index": _decimal(snapshot.nb_index, 2)}
@@ -80,5 +90,9 @@ STATUS_MEANING = {
     NetStatus.THRIVING: lambda: _("You are a net beneficiary: the CRM gives you more time than it takes."),
     NetStatus.AT_RISK: lambda: _("You still gain, but your score fell two weeks in a row."),
     NetStatus.NET_LOSER: lambda: _("The CRM currently costs you more time than it gives back."),
+    NetStatus.NOT_CONTRIBUTING: lambda: _(
+        "You logged no CRM entry in the last 4 weeks, so you are not a net beneficiary: you read what others "
+        "log, and the CRM cannot serve you yet. Log your own calls, meetings and deals to change that."
+    ),
     NetStatus.INACTIVE: lambda: _("Nothing given and nothing received in the last 4 weeks."),
 }
