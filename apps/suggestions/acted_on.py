@@ -28,7 +28,9 @@ def pending_filter(*, at: dt.datetime) -> Q:
 def accepted_pending_counts(*, user_ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, int]:
     """Return, per person, how many suggestions accepted in [start, end) were not yet done by `end`."""
     rows = (
-        Suggestion.objects.filter(pending_filter(at=end), user_id__in=user_ids, decided_at__gte=start, decided_at__lt=end)
+        Suggestion.objects.filter(
+            pending_filter(at=end), user_id__in=user_ids, decided_at__gte=start, decided_at__lt=end
+        )
         .values("user_id")
         .annotate(n=Count("id"))
         .values_list("user_id", "n")
