@@ -1,6 +1,7 @@
 """Turn a snapshot's components into sentences a person can check by hand."""
 
-from decimal import Decimal
+from collections.abc import Sequence
+from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -11,7 +12,32 @@ from apps.scoring.models import NetStatus, ScoreSnapshot
 from apps.usage.kinds import EventKind
 
 
-def _minutes(value: Decimal | str) -> str:
+def whole_minutes(value: Decimal | str) -> int:
+    """Round minutes to whole minutes the one way every page does (the `minutes` filter: half to even)."""
+    return int(Decimal(value).quantize(Decimal("1"), rounding=ROUND_HALF_EVEN))
+
+
+def largest_remainder(parts: Sequence[Decimal | str], total: int) -> list[int]:
+    """Round `parts` to whole numbers that sum exactly to `total` (largest remainder method).
+
+    Each part is floored; the units still missing go to the parts with the largest remainders
+    (ties: the earlier part). If the floors already exceed `total` (never for non-negative parts
+    whose sum rounds to `total`), units are taken from the smallest remainders.
+    """
+    values = [Decimal(p) for p in parts]
+    floors = [int(v.to_integral_value(rounding=ROUND_FLOOR)) for v in values]
+    missing = total - sum(floors)
+    order = sorted(range(len(values)), key=lambda i: (-(values[i] - floors[i]), i))
+    if missing < 0:
+        order = list(reversed(order))
+    result = floors[:]
+    step = 1 if missing > 0 else -1
+    for n in range(abs(missing)):
+        result[order[n % len(order)]] += step
+    return result
+
+
+def _minutes(value: Decimal | str | int) -> str:
     return formats.number_format(Decimal(value), 0)
 
 
@@ -26,11 +52,14 @@ def explain(snapshot: ScoreSnapshot) -> list[str]:
     get_lines = components.get("get", [])
     activities = sum(int(line["count"]) for line in give_lines)
     lines: list[str] = []
+    give_shown = whole_minutes(snapshot.rolling_give_minutes)
+    get_shown = whole_minutes(snapshot.rolling_get_minutes)
     if give_lines:
+        shares = largest_remainder([line["minutes"] for line in give_lines], give_shown)
         parts = ", ".join(
             _("%(count)s × %(kind)s (%(minutes)s min)")
-            % {"count": line["count"], "kind": EventKind(line["kind"]).label, "minutes": _minutes(line["minutes"])}
-            for line in give_lines
+            % {"count": line["count"], "kind": EventKind(line["kind"]).label, "minutes": _minutes(share)}
+            for line, share in zip(give_lines, shares, strict=True)
         )
         lines.append(
             ngettext(
@@ -38,19 +67,20 @@ def explain(snapshot: ScoreSnapshot) -> list[str]:
                 "In the last 4 weeks you gave %(minutes)s min logging %(count)s entries: %(parts)s.",
                 activities,
             )
-            % {"minutes": _minutes(snapshot.rolling_give_minutes), "count": activities, "parts": parts}
+            % {"minutes": _minutes(give_shown), "count": activities, "parts": parts}
         )
     else:
         lines.append(_("In the last 4 weeks you logged nothing, so the CRM cost you no time."))
     if get_lines:
+        shares = largest_remainder([line["minutes"] for line in get_lines], get_shown)
         parts = ", ".join(
             _("%(count)s × %(kind)s (%(minutes)s min)")
-            % {"count": line["count"], "kind": DeliveryKind(line["kind"]).label, "minutes": _minutes(line["minutes"])}
-            for line in get_lines
+            % {"count": line["count"], "kind": DeliveryKind(line["kind"]).label, "minutes": _minutes(share)}
+            for line, share in zip(get_lines, shares, strict=True)
         )
         lines.append(
             _("You got back %(minutes)s min: %(parts)s.")
-            % {"minutes": _minutes(snapshot.rolling_get_minutes), "parts": parts}
+            % {"minutes": _minutes(get_shown), "parts": parts}
         )
     else:
         lines.append(_("You got nothing back yet: open your weekly digest or accept a suggestion to start."))
@@ -66,7 +96,9 @@ def explain(snapshot: ScoreSnapshot) -> list[str]:
         )
     lines.append(
         _("Net: %(net)s min. Index = (get − give) / (get + give) = %(index)s.")
-        % {"net": _minutes(snapshot.net_minutes), "index": _decimal(snapshot.nb_index, 2)}
+        # Net is the difference of the two figures shown; the index with all its stored digits, so
+        # the score formula below gives the score shown.
+        % {"net": _minutes(get_shown - give_shown), "index": _decimal(snapshot.nb_index, 4)}
     )
     if snapshot.pulse_usefulness is not None and snapshot.pulse_ease_of_use is not None:
         lines.append(
