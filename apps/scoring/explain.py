@@ -17,6 +17,11 @@ def whole_minutes(value: Decimal | str) -> int:
     return int(Decimal(value).quantize(Decimal("1"), rounding=ROUND_HALF_EVEN))
 
 
+def shown_net_minutes(snapshot: ScoreSnapshot) -> int:
+    """Return the net shown beside the gave / got figures: their difference, so the three agree."""
+    return whole_minutes(snapshot.rolling_get_minutes) - whole_minutes(snapshot.rolling_give_minutes)
+
+
 def largest_remainder(parts: Sequence[Decimal | str], total: int) -> list[int]:
     """Round `parts` to whole numbers that sum exactly to `total` (largest remainder method).
 
@@ -98,7 +103,7 @@ def explain(snapshot: ScoreSnapshot) -> list[str]:
         _("Net: %(net)s min. Index = (get − give) / (get + give) = %(index)s.")
         # Net is the difference of the two figures shown; the index with all its stored digits, so
         # the score formula below gives the score shown.
-        % {"net": _minutes(get_shown - give_shown), "index": _decimal(snapshot.nb_index, 4)}
+        % {"net": _minutes(shown_net_minutes(snapshot)), "index": _decimal(snapshot.nb_index, 4)}
     )
     if snapshot.pulse_usefulness is not None and snapshot.pulse_ease_of_use is not None:
         lines.append(
