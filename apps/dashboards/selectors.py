@@ -17,7 +17,7 @@ from apps.givegets.selectors import contracts_overview
 from apps.quickwins.selectors import milestone_summaries, open_nudges, results_by_user
 from apps.roles.models import Team
 from apps.rollout.selectors import phases_adoption
-from apps.scoring.explain import explain
+from apps.scoring.explain import explain, shown_net_minutes
 from apps.scoring.selectors import current_snapshot, score_trend, trends_for_users
 from apps.suggestions.selectors import open_suggestions
 from apps.trust.selectors import who_looked_at
@@ -39,6 +39,7 @@ def person_dashboard(*, user_id: int, today: dt.date | None = None) -> dict[str,
     return {
         "snapshot": snapshot,
         "explanation": explain(snapshot) if snapshot else [],
+        "net_shown": shown_net_minutes(snapshot) if snapshot else None,
         "trend_points": [
             Point(_week_label(m), s.score if s else None) for m, s in zip(mondays, trend, strict=True)
         ],

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from apps.activities.models import ActivityType
 from apps.core.charts import Point, bar_chart
 from apps.digests.models import Digest
-from apps.scoring.explain import explain
+from apps.scoring.explain import explain, shown_net_minutes
 from apps.scoring.models import NetStatus, ScoreSnapshot
 
 
@@ -68,4 +68,5 @@ def digest_display(digest: Digest) -> dict[str, Any]:
         "snapshot": snapshot,
         "status_label": NetStatus(snapshot.status).label if snapshot else "",
         "explanation": explain(snapshot) if snapshot else [],
+        "net_shown": shown_net_minutes(snapshot) if snapshot else None,
     }

@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from apps.core.types import authenticated_user
 from apps.roles.policies import get_person_or_404
-from apps.scoring.explain import explain
+from apps.scoring.explain import explain, shown_net_minutes, whole_minutes
 from apps.scoring.models import ScoreSnapshot
 from apps.scoring.selectors import current_snapshot, score_trend
 from apps.trust.services import WHAT_SCORE_DASHBOARD, access_record
@@ -24,9 +24,18 @@ class SnapshotSerializer(serializers.ModelSerializer):
         ]
 
 
+class ShownFiguresSerializer(serializers.Serializer):
+    """The whole-minute figures the header, the explanation and the digest show (they add up)."""
+
+    give_minutes = serializers.IntegerField()
+    get_minutes = serializers.IntegerField()
+    net_minutes = serializers.IntegerField()
+
+
 class ScoreOutputSerializer(serializers.Serializer):
     user_id = serializers.IntegerField()
     current = SnapshotSerializer(allow_null=True)
+    shown = ShownFiguresSerializer(allow_null=True)
     explanation = serializers.ListField(child=serializers.CharField())
     trend = SnapshotSerializer(many=True)
 
@@ -36,6 +45,11 @@ def _score_body(user_id: int) -> dict[str, object]:
     return ScoreOutputSerializer({
         "user_id": user_id,
         "current": snapshot,
+        "shown": {
+            "give_minutes": whole_minutes(snapshot.rolling_give_minutes),
+            "get_minutes": whole_minutes(snapshot.rolling_get_minutes),
+            "net_minutes": shown_net_minutes(snapshot),
+        } if snapshot else None,
         "explanation": explain(snapshot) if snapshot else [],
         "trend": [s for s in score_trend(user_id=user_id) if s is not None],
     }).data

@@ -1,4 +1,4 @@
-"""The Net Beneficiary equation, version 1 (see DESIGN.md). Pure functions, no database."""
+"""The Net Beneficiary equation, version 2 (see DESIGN.md). Pure functions, no database."""
 
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
@@ -35,9 +35,11 @@ def score(
     return (50 + 50 * blended).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def status(*, give: Decimal, get: Decimal, recent_scores: Sequence[Decimal]) -> str:
-    """Classify a person from their rolling give/get and their scores, oldest first.
+def status(*, give: Decimal, get: Decimal, contributed: int, recent_scores: Sequence[Decimal]) -> str:
+    """Classify a person from their rolling give/get, contributions and scores, oldest first.
 
+    Only a contributor (`contributed` ≥ 1 CRM entry, CONTRIBUTION_KINDS) with net > 0 is a net
+    beneficiary; someone who contributed nothing but got something is "not contributing".
     `recent_scores` ends with the current score; "at risk" is a net beneficiary whose score
     fell in each of the last two periods.
     """
@@ -46,6 +48,9 @@ def status(*, give: Decimal, get: Decimal, recent_scores: Sequence[Decimal]) -> 
         return NetStatus.INACTIVE
     if net <= 0:
         return NetStatus.NET_LOSER
+    if contributed == 0:
+        # Got more than they gave, but logged no CRM entry (at most a pulse answer): reads what others log.
+        return NetStatus.NOT_CONTRIBUTING
     if len(recent_scores) >= 3 and recent_scores[-3] > recent_scores[-2] > recent_scores[-1]:
         return NetStatus.AT_RISK
     return NetStatus.THRIVING

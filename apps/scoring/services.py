@@ -22,7 +22,8 @@ from apps.pulse.models import PulseResponse
 from apps.roles.models import DEFAULT_ENTRY_CAP_SECONDS, Membership
 from apps.scoring import equation
 from apps.scoring.models import ScoreSnapshot
-from apps.usage.kinds import GIVE_KIND_DEFAULT_MINUTES, GIVE_KINDS
+from apps.suggestions.acted_on import accepted_pending_counts
+from apps.usage.kinds import CONTRIBUTION_KINDS, GIVE_KIND_DEFAULT_MINUTES, GIVE_KINDS
 from apps.usage.models import UsageEvent
 
 User = get_user_model()
@@ -64,6 +65,11 @@ class WeekInputs:
     @property
     def get_minutes(self) -> Decimal:
         return sum((line.minutes for line in self.get.values()), Decimal("0"))
+
+    @property
+    def contributed(self) -> int:
+        """Return how many CRM entries (CONTRIBUTION_KINDS) the person logged."""
+        return sum(line.count for kind, line in self.give.items() if kind in CONTRIBUTION_KINDS)
 
 
 def _q2(value: Decimal) -> Decimal:
@@ -177,8 +183,10 @@ def _latest_pulse(answers: list[Pulse], before: dt.datetime) -> tuple[Decimal | 
     return None, None
 
 
-def _components(window: WeekInputs) -> dict[str, object]:
+def _components(window: WeekInputs, *, accepted_pending: int = 0) -> dict[str, object]:
     return {
+        "contributed": window.contributed,
+        "accepted_pending": accepted_pending,
         "give": [
             {"kind": kind, "count": line.count, "measured": line.measured, "minutes": str(_q2(line.minutes))}
             for kind, line in sorted(window.give.items(), key=lambda kv: -kv[1].minutes)
@@ -217,6 +225,11 @@ def scores_compute(
     snapshots: list[ScoreSnapshot] = []
     for monday in mondays:
         period = period_for_monday(monday)
+        pending = accepted_pending_counts(
+            user_ids=user_ids,
+            start=period_for_monday(monday - dt.timedelta(weeks=ROLLING_WEEKS - 1)).start,
+            end=period.end,
+        )
         window_mondays = [monday - dt.timedelta(weeks=i) for i in range(ROLLING_WEEKS)]
         for user_id in user_ids:
             week = inputs.get((user_id, monday), WeekInputs())
@@ -253,8 +266,10 @@ def scores_compute(
                     score=value,
                     pulse_usefulness=pu,
                     pulse_ease_of_use=peou,
-                    status=equation.status(give=give, get=get, recent_scores=[*previous, value]),
-                    components=_components(window),
+                    status=equation.status(
+                        give=give, get=get, contributed=window.contributed, recent_scores=[*previous, value]
+                    ),
+                    components=_components(window, accepted_pending=pending.get(user_id, 0)),
                     is_closed=close,
                     computed_at=now,
                 )

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 
 from apps.activities.models import Activity, Deal, Stage
 from apps.givegets.models import DeliveryKind
-from apps.givegets.services import delivery_consume, delivery_record
+from apps.givegets.services import deliveries_consume, delivery_record
 from apps.suggestions import rules, selectors
+from apps.suggestions.acted_on import acted_on_filter
 from apps.suggestions.models import RuleKind, Suggestion, SuggestionRule, SuggestionStatus
 from apps.suggestions.templating import literal
 from apps.usage.kinds import EventKind, EventSource
@@ -128,11 +129,35 @@ def suggestion_create(*, user_id: int, draft: rules.Draft, at: dt.datetime | Non
     return _suggestion_get_or_create(user_id=user_id, draft=draft, at=at)[0]
 
 
+@transaction.atomic
+def suggestions_act_on(*, activity: Activity) -> int:
+    """Count the accepted suggestions this activity carries out as gets; return how many.
+
+    A suggestion is acted on when its owner logs an activity on its deal (or, without a deal, on
+    its account) within `acted_on.ACT_ON_WINDOW` after accepting it: its delivery is consumed at
+    the activity's time, so the minutes count from then on and never before.
+    """
+    delivery_ids = list(
+        Suggestion.objects.filter(
+            acted_on_filter(
+                user_id=activity.owner_id, deal_id=activity.deal_id, account_id=activity.account_id,
+                at=activity.occurred_at,
+            ),
+            delivery__isnull=False,
+        ).values_list("delivery_id", flat=True)
+    )
+    if not delivery_ids:
+        return 0
+    return deliveries_consume(user_id=activity.owner_id, delivery_ids=delivery_ids, at=activity.occurred_at)
+
+
 def suggestions_after_activity(*, activity: Activity) -> list[Suggestion]:
     """Return the open next actions that follow from a just-logged activity (created if new).
 
-    Rules the person muted by dismissing them (see `tuning`) make nothing.
+    The activity first carries out any accepted suggestion on the same deal or account (see
+    `suggestions_act_on`). Rules the person muted by dismissing them (see `tuning`) make nothing.
     """
+    suggestions_act_on(activity=activity)
     book = _rule_book(activity.account.organisation_id)
     drafts: list[rules.Draft | None] = []
     if activity.deal_id is not None:
@@ -185,7 +210,11 @@ def suggestions_for_idle_deals(*, user_id: int | None = None, now: dt.datetime |
 
 @transaction.atomic
 def suggestion_decide(*, suggestion: Suggestion, accept: bool, at: dt.datetime | None = None) -> Suggestion:
-    """Accept or dismiss an open suggestion; an accepted one is a consumed get."""
+    """Accept or dismiss an open suggestion.
+
+    Accepting is not yet a get: the delivery is consumed only when the rep acts on it
+    (`suggestions_act_on`, called when an activity is logged on the deal or account).
+    """
     locked = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     if locked.status != SuggestionStatus.OPEN:
         return locked
@@ -193,8 +222,6 @@ def suggestion_decide(*, suggestion: Suggestion, accept: bool, at: dt.datetime |
     locked.status = SuggestionStatus.ACCEPTED if accept else SuggestionStatus.DISMISSED
     locked.decided_at = moment
     locked.save(update_fields=["status", "decided_at"])
-    if accept and locked.delivery_id is not None:
-        delivery_consume(delivery=locked.delivery, at=moment)  # type: ignore[arg-type]
     usage_event_record(
         user_id=locked.user_id,
         kind=EventKind.SUGGESTION_ACCEPTED if accept else EventKind.SUGGESTION_DISMISSED,

@@ -97,7 +97,7 @@ def test_the_log_page_saves_with_one_typed_line_and_shows_the_next_step(
     assert ScoreSnapshot.objects.filter(user=world.rita).exists()
 
 
-def test_accepting_a_suggestion_is_a_consumed_get_that_raises_get_minutes(
+def test_an_accepted_suggestion_is_a_get_only_once_acted_on(
     world: World, deal, django_capture_on_commit_callbacks
 ) -> None:
     client = world.client_for(world.rita)
@@ -110,9 +110,21 @@ def test_accepting_a_suggestion_is_a_consumed_get_that_raises_get_minutes(
 
     suggestion.refresh_from_db()
     assert suggestion.status == SuggestionStatus.ACCEPTED
-    assert Delivery.objects.get(pk=suggestion.delivery_id).consumed_at is not None
+    assert Delivery.objects.get(pk=suggestion.delivery_id).consumed_at is None
     snapshot = ScoreSnapshot.objects.get(user=world.rita)
+    assert snapshot.get_minutes == 0
+    assert snapshot.components["accepted_pending"] == 1
+
+    form = client.get(reverse("activities:log") + f"?deal={deal.pk}").context["form"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("activities:log"), {
+            "type": "call", "target": f"deal:{deal.pk}", "summary": "Sent the proposal",
+            "form_token": form["form_token"].value(), "shown_at": form["shown_at"].value(),
+        })
+    snapshot = ScoreSnapshot.objects.get(user=world.rita)
+    assert Delivery.objects.get(pk=suggestion.delivery_id).consumed_at is not None
     assert snapshot.get_minutes == world.roles["sales_rep"].suggestion_accepted_minutes
+    assert snapshot.components["accepted_pending"] == 0
 
 
 def test_another_persons_suggestion_cannot_be_decided(world: World, deal) -> None:

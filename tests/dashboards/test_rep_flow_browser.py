@@ -8,8 +8,10 @@ import pytest
 from django.utils import timezone
 
 from apps.activities.models import Activity
+from apps.activities.services import activity_log
 from apps.core.periods import week_start
 from apps.scoring.services import scores_compute
+from apps.suggestions.services import suggestions_after_activity
 from tests import factories
 from tests.conftest import World, browser_login
 
@@ -54,6 +56,18 @@ def test_rep_logs_a_meeting_by_keyboard_and_gets_value_back(world: World, page) 
     page.keyboard.press("Enter")
     page.wait_for_selector("[data-testid=suggestion-decided]")
 
+    # Accepted is not yet a get: the dashboard says so and the minutes have not moved.
+    page.goto("/me/")
+    assert _get_minutes(page) == before
+    assert "accepted, not yet done" in page.get_by_test_id("explanation").inner_text()
+
+    # Doing it (logging on the deal) makes it a get.
+    deal = activity.deal
+    assert deal is not None
+    follow_up, _created = activity_log(
+        owner_id=world.rita.pk, type="email", account=account, deal=deal, summary="Proposal sent"
+    )
+    suggestions_after_activity(activity=follow_up)
     page.goto("/me/")
     page.screenshot(path="test-artifacts/rep-dashboard.png", full_page=True)
     assert _get_minutes(page) > before

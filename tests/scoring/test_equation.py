@@ -47,16 +47,23 @@ def test_survey_blend_needs_both_answers() -> None:
 
 
 @pytest.mark.parametrize(
-    ("give", "get", "scores", "expected"),
+    ("give", "get", "contributed", "scores", "expected"),
     [
-        (D("0"), D("0"), [D("50")], NetStatus.INACTIVE),
-        (D("30"), D("0"), [D("0")], NetStatus.NET_LOSER),
-        (D("30"), D("30"), [D("50")], NetStatus.NET_LOSER),
-        (D("0"), D("10"), [D("100")], NetStatus.THRIVING),
-        (D("10"), D("60"), [D("80"), D("75"), D("70")], NetStatus.AT_RISK),
-        (D("10"), D("60"), [D("80"), D("75"), D("76")], NetStatus.THRIVING),
-        (D("10"), D("60"), [D("75"), D("70")], NetStatus.THRIVING),
+        (D("0"), D("0"), 0, [D("50")], NetStatus.INACTIVE),
+        (D("30"), D("0"), 3, [D("0")], NetStatus.NET_LOSER),
+        (D("30"), D("30"), 3, [D("50")], NetStatus.NET_LOSER),
+        # peter: gave nothing, opened a digest (60 min) -> reads what others log, not thriving.
+        (D("0"), D("60"), 0, [D("100")], NetStatus.NOT_CONTRIBUTING),
+        # Only a pulse answer (1 min, no CRM entry) and a digest: still not contributing.
+        (D("1"), D("60"), 0, [D("96.72")], NetStatus.NOT_CONTRIBUTING),
+        # Only a pulse answer and nothing back: gave, net <= 0 -> net loser.
+        (D("1"), D("0"), 0, [D("0")], NetStatus.NET_LOSER),
+        # Falling scores without a contribution are never "at risk".
+        (D("0"), D("60"), 0, [D("100"), D("90"), D("80")], NetStatus.NOT_CONTRIBUTING),
+        (D("10"), D("60"), 1, [D("80"), D("75"), D("70")], NetStatus.AT_RISK),
+        (D("10"), D("60"), 2, [D("80"), D("75"), D("76")], NetStatus.THRIVING),
+        (D("10"), D("60"), 2, [D("75"), D("70")], NetStatus.THRIVING),
     ],
 )
-def test_status(give: D, get: D, scores: list[D], expected: str) -> None:
-    assert equation.status(give=give, get=get, recent_scores=scores) == expected
+def test_status(give: D, get: D, contributed: int, scores: list[D], expected: str) -> None:
+    assert equation.status(give=give, get=get, contributed=contributed, recent_scores=scores) == expected

@@ -121,6 +121,8 @@ def test_pulse_answer_older_than_30_days_is_ignored(world: World) -> None:
 def test_score_falling_twice_makes_a_net_beneficiary_at_risk(world: World) -> None:
     mondays = [MONDAY - dt.timedelta(weeks=w) for w in (2, 1, 0)]
     factories.DeliveryFactory(user=world.rita, value_minutes=D("60"), consumed_at=at() - dt.timedelta(weeks=2))
+    # She contributes every week (a net beneficiary needs a CRM entry in the window).
+    factories.UsageEventFactory(user=world.rita, occurred_at=at() - dt.timedelta(weeks=2), duration_seconds=300)
     factories.UsageEventFactory(user=world.rita, occurred_at=at() - dt.timedelta(weeks=1), duration_seconds=300)
     factories.UsageEventFactory(user=world.rita, occurred_at=at(), duration_seconds=300)
 

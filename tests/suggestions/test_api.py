@@ -37,7 +37,8 @@ def test_a_rep_lists_and_accepts_her_own_suggestion(world: Any) -> None:
 
     assert response.status_code == 200
     assert response.json()["status"] == SuggestionStatus.ACCEPTED
-    assert Delivery.objects.get(pk=suggestion.delivery_id).consumed_at is not None
+    # Accepted is not yet a get: only acting on it (logging on the deal) consumes the delivery.
+    assert Delivery.objects.get(pk=suggestion.delivery_id).consumed_at is None
     again = _api(world.rita).post(f"/api/suggestions/{suggestion.pk}/decision/", {"decision": "dismiss"})
     assert again.json()["status"] == SuggestionStatus.ACCEPTED  # the first decision stands
 
