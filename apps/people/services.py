@@ -1,6 +1,7 @@
 """Setting up an organisation and its people: every write to people, roles and teams goes here."""
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,6 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from apps.activities.models import Stage
+from apps.core.errors import ApplicationError
+from apps.identities.services import external_identity_add
+from apps.people.importing import PersonRow
 from apps.roles.models import Membership, Organisation, Role, RoleKind, Team, TeamMember
 from apps.trust.services import access_record_many
 
@@ -51,7 +55,7 @@ def set_password_path(user: User) -> str:
     """Return the one-time path where `user` chooses a password (Django's token generator)."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    return reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    return reverse("people:set_password", kwargs={"uidb64": uid, "token": token})
 
 
 def invitation_send(*, user: User, base_url: str) -> str:
@@ -196,3 +200,113 @@ def seats_count(*, organisation_id: int) -> int:
     """Active people with a role: the seats the organisation uses."""
     return User.objects.filter(memberships__organisation_id=organisation_id, is_active=True).count()
 
+
+
+@dataclass
+class PeopleImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (row number, message)
+    new_user_ids: list[int] = field(default_factory=list)
+
+
+def _role_lookup(organisation_id: int) -> dict[str, Role]:
+    """Roles by name (as stored and translated), by kind value and by kind label."""
+    lookup: dict[str, Role] = {}
+    for role in Role.objects.filter(organisation_id=organisation_id):
+        for key in (role.kind, str(RoleKind(role.kind).label), role.name, _(role.name)):
+            lookup.setdefault(key.casefold(), role)
+    return lookup
+
+
+def _person_row_import(
+    *, organisation_id: int, row: PersonRow, roles: dict[str, Role], teams: dict[str, Team],
+) -> tuple[str, int]:
+    """Write one row; return ("created"|"updated"|"unchanged", user id). Raises ValidationError."""
+    role = roles.get(row.role.casefold())
+    if role is None:
+        raise ValidationError(_("Unknown role “%(role)s”.") % {"role": row.role})
+    user = User.objects.filter(username=row.email).first()
+    status = "unchanged"
+    if user is None:
+        user = _user_create(email=row.email, full_name=row.name)
+        Membership.objects.create(user=user, organisation_id=organisation_id, role=role)
+        status = "created"
+    else:
+        membership = Membership.objects.filter(user=user).first()
+        if membership is None or membership.organisation_id != organisation_id:
+            raise ValidationError(_("This e-mail address belongs to someone in another organisation."))
+        first, _sep, last = row.name.partition(" ")
+        if row.name and (user.first_name, user.last_name) != (first, last):
+            user.first_name, user.last_name = first, last
+            user.save(update_fields=["first_name", "last_name"])
+            status = "updated"
+        if membership.role_id != role.pk:
+            membership.role = role
+            membership.save(update_fields=["role"])
+            status = "updated"
+    if row.team:
+        key = row.team.casefold()
+        if key not in teams:
+            teams[key] = team_get_or_create(organisation_id=organisation_id, name=row.team)
+        team = teams[key]
+        current = TeamMember.objects.filter(team=team, user=user).first()
+        if current is None or current.is_manager != row.is_manager:
+            team_membership_set(user_id=user.pk, team_id=team.pk, is_manager=row.is_manager)
+            status = "updated" if status == "unchanged" else status
+    for source, external_id in row.identities.items():
+        try:
+            external_identity_add(
+                organisation_id=organisation_id, user_id=user.pk, source=source, external_id=external_id
+            )
+        except ApplicationError as error:
+            raise ValidationError(error.message) from error
+    return status, user.pk
+
+
+def people_import(*, organisation_id: int, rows: Iterable[PersonRow], dry_run: bool = False) -> PeopleImportResult:
+    """Import people row by row: a bad row is reported and skipped, the valid ones are kept.
+
+    Re-importing the same file adds nothing. With `dry_run` everything is rolled back: the preview
+    shows exactly what the import would do.
+    """
+    result = PeopleImportResult()
+    with transaction.atomic():
+        roles = _role_lookup(organisation_id)
+        teams = {t.name.casefold(): t for t in Team.objects.filter(organisation_id=organisation_id)}
+        seen: set[str] = set()
+        for row in rows:
+            if row.email in seen:
+                row.problems.append(_("This e-mail address appears on an earlier row."))
+            if row.problems:
+                result.problems.extend((row.row_number, p) for p in row.problems)
+                continue
+            seen.add(row.email)
+            try:
+                with transaction.atomic():
+                    status, user_id = _person_row_import(
+                        organisation_id=organisation_id, row=row, roles=roles, teams=teams
+                    )
+            except ValidationError as error:
+                teams = {t.name.casefold(): t for t in Team.objects.filter(organisation_id=organisation_id)}
+                result.problems.extend((row.row_number, m) for m in error.messages)
+                continue
+            if status == "created":
+                result.created += 1
+                result.new_user_ids.append(user_id)
+            elif status == "updated":
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        if dry_run:
+            transaction.set_rollback(True)
+    return result
+
+
+def invitations_send(*, user_ids: Sequence[int], base_url: str) -> int:
+    """Invite each of these people by e-mail; return how many were sent."""
+    users = list(User.objects.filter(pk__in=user_ids, is_active=True))
+    for user in users:
+        invitation_send(user=user, base_url=base_url)
+    return len(users)

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _link_path(text: str) -> str:
-    match = re.search(r"https?://[^/\s]+(/accounts/reset/\S+/)", text)
+    match = re.search(r"https?://[^/\s]+(/organisation/people/welcome/\S+/)", text)
     assert match, text
     return match.group(1)
 
@@ -70,7 +70,7 @@ def test_lead_adds_a_person_who_gets_an_invitation(world: World) -> None:
     assert list(TeamMember.objects.filter(user=nina).values_list("team__name", "is_manager")) == [("East", False)]
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["nina@example.com"]
-    assert "/accounts/reset/" in mail.outbox[0].body
+    assert "/organisation/people/welcome/" in mail.outbox[0].body
     assert b"Nina Nielsen" in client.get("/organisation/people/").content
 
     client.post(f"/organisation/people/{nina.pk}/invite/")
