@@ -40,3 +40,7 @@ class TeamSetForm(forms.Form):
         if not data.get("team") and not (data.get("new_team") or "").strip():
             raise forms.ValidationError(_("Choose a team or name a new one."))
         return data
+
+
+class PeopleUploadForm(forms.Form):
+    file = forms.FileField(label=_("People file (.csv or .xlsx)"))

@@ -6,11 +6,16 @@ Pure: no database. The service in `services.people_import` writes the rows.
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.identities.sources import IdentitySource
 from apps.imports.parsing import Cell, Shape, auto_mapping, cell_text, data_rows, detect_shape, open_source
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 SYNONYMS: dict[str, list[str]] = {
     "name": ["name", "full name", "navn", "fulde navn", "fuldt navn", "medarbejder", "employee"],
@@ -25,6 +30,13 @@ SYNONYMS: dict[str, list[str]] = {
     IdentitySource.DYNAMICS.value: ["dynamics user id", "dynamics id", "dynamics", "dynamics 365 user id"],
 }
 FIELDS = list(SYNONYMS)
+FIELD_LABELS: dict[str, "StrOrPromise"] = {
+    "name": gettext_lazy("Full name"), "email": gettext_lazy("E-mail"), "role": gettext_lazy("Role"),
+    "team": gettext_lazy("Team"), "manager": gettext_lazy("Manager of the team (yes/no)"),
+    IdentitySource.SALESFORCE.value: gettext_lazy("Salesforce user id"),
+    IdentitySource.HUBSPOT.value: gettext_lazy("HubSpot user e-mail"),
+    IdentitySource.DYNAMICS.value: gettext_lazy("Dynamics user id"),
+}
 IDENTITY_FIELDS = [IdentitySource.SALESFORCE.value, IdentitySource.HUBSPOT.value, IdentitySource.DYNAMICS.value]
 YES = {"yes", "y", "ja", "j", "true", "1", "x"}
 NO = {"no", "n", "nej", "false", "0", ""}

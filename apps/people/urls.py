@@ -7,6 +7,8 @@ app_name = "people"
 
 urlpatterns = [
     path("", views.people_list, name="list"),
+    path("import/", views.people_upload, name="import"),
+    path("import/<str:token>/", views.people_import_preview, name="import_preview"),
     path("<int:user_id>/", views.person_edit, name="edit"),
     path("<int:user_id>/invite/", views.person_invite, name="invite"),
     path("<int:user_id>/active/", views.person_active, name="active"),

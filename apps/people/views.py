@@ -1,5 +1,9 @@
 """The project lead's people pages: list, add, edit role and teams, invite, deactivate."""
 
+import tempfile
+import uuid
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -10,8 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.types import AuthenticatedHttpRequest
+from apps.imports.parsing import FileFormatError
 from apps.people import selectors, services
-from apps.people.forms import PersonAddForm, RoleSetForm, TeamSetForm
+from apps.people.forms import PeopleUploadForm, PersonAddForm, RoleSetForm, TeamSetForm
+from apps.people.importing import FIELD_LABELS, FIELDS, people_file_open
+from apps.people.services import people_import
 from apps.roles.decorators import project_lead_required
 from apps.roles.models import Membership, Team
 from apps.roles.policies import membership_of
@@ -134,3 +141,83 @@ def person_active(request: AuthenticatedHttpRequest, user_id: int) -> HttpRespon
     else:
         messages.success(request, _("Reactivated.") if active else _("Deactivated: can no longer log in."))
     return redirect("people:edit", user_id=person.pk)
+
+
+# Files up to this many rows are imported while the lead waits (about 20 s measured); larger
+# ones go through `manage.py people_import`.
+WEB_IMPORT_MAX_ROWS = 2000
+UPLOAD_DIR = Path(tempfile.gettempdir()) / "crm_people_imports"
+
+
+def _upload_path(request: AuthenticatedHttpRequest, token: str) -> tuple[Path, str]:
+    uploads: dict[str, list[str]] = request.session.get("people_uploads", {})
+    if token not in uploads:
+        raise Http404
+    path, extension = uploads[token]
+    if not Path(path).exists():
+        raise Http404
+    return Path(path), extension
+
+
+@project_lead_required
+def people_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = PeopleUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        extension = Path(upload.name).suffix.lstrip(".").lower()
+        token = uuid.uuid4().hex
+        UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+        path = UPLOAD_DIR / f"{token}.{extension}"
+        with path.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        try:
+            people_file_open(path, extension)
+        except FileFormatError as error:
+            path.unlink()
+            form.add_error("file", str(error))
+        else:
+            uploads = request.session.get("people_uploads", {})
+            uploads[token] = [str(path), extension]
+            request.session["people_uploads"] = uploads
+            return redirect("people:import_preview", token=token)
+    return render(request, "people/upload.html", {"form": form})
+
+
+@project_lead_required
+def people_import_preview(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
+    organisation_id = _organisation_id(request)
+    path, extension = _upload_path(request, token)
+    people_file = people_file_open(path, extension)
+    mapping = dict(people_file.mapping)
+    if request.method == "POST":
+        mapping = {}
+        for name in FIELDS:
+            value = request.POST.get(f"map_{name}", "")
+            if value.isdigit() and int(value) < len(people_file.columns):
+                mapping[name] = int(value)
+    missing = [name for name in ("email", "role") if name not in mapping]
+    rows = list(people_file.rows(mapping)) if not missing else []
+    too_many = len(rows) > WEB_IMPORT_MAX_ROWS
+    result = None
+    if request.method == "POST" and request.POST.get("action") == "import" and not missing and not too_many:
+        result = people_import(organisation_id=organisation_id, rows=rows)
+        services.invitations_send(user_ids=result.new_user_ids, base_url=_base_url(request))
+        path.unlink()
+        uploads = request.session.get("people_uploads", {})
+        uploads.pop(token, None)
+        request.session["people_uploads"] = uploads
+        return render(request, "people/import_result.html", {"result": result})
+    preview = None
+    if not missing and not too_many:
+        preview = people_import(organisation_id=organisation_id, rows=rows, dry_run=True)
+    context = {
+        "token": token,
+        "columns": list(enumerate(people_file.columns)),
+        "fields": [(name, FIELD_LABELS[name], mapping.get(name)) for name in FIELDS],
+        "missing": [FIELD_LABELS[name] for name in missing],
+        "too_many": too_many,
+        "limit": WEB_IMPORT_MAX_ROWS,
+        "preview": preview,
+    }
+    return render(request, "people/import_preview.html", context)

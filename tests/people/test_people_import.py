@@ -97,3 +97,38 @@ def test_xlsx_and_the_command(world: World, tmp_path: Path) -> None:
     assert "new 2, updated 0, unchanged 0, rows with problems 0" in out.getvalue()
     assert "Invitations sent: 2." in out.getvalue()
     assert ExternalIdentity.objects.get(source="hubspot").external_id == "gry@hubspot.example"
+
+
+def test_upload_preview_import_result_in_the_browser_flow(world: World) -> None:
+    from django.core import mail
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = world.client_for(world.lene)
+    upload = SimpleUploadedFile("people.csv", DANISH_CSV.encode())
+    response = client.post("/organisation/people/import/", {"file": upload})
+    assert response.status_code == 302
+    preview_url = response.url
+    page = client.get(preview_url).content.decode()
+    assert "New 3, updated 0, unchanged 0." in page
+    assert "Unknown role “Astronaut”" in page
+    assert not User.objects.filter(username="anna@x.dk").exists()  # the preview saved nothing
+
+    # The lead maps the manager column away: Bo is then a plain member, and Eva's "måske" no
+    # longer matters, so her row is imported too.
+    mapping = {"map_name": "0", "map_email": "1", "map_role": "2", "map_team": "3", "map_manager": "",
+               "map_salesforce": "5"}
+    result = client.post(preview_url, {**mapping, "action": "import"}).content.decode()
+    assert "New 4, updated 0, unchanged 0." in result
+    assert not TeamMember.objects.get(user__username="bo@x.dk").is_manager
+    assert sorted(m.to[0] for m in mail.outbox) == ["anna@x.dk", "bo@x.dk", "eva@x.dk", "finn@x.dk"]
+    # The upload is used up; another lead's session never sees it.
+    assert client.get(preview_url).status_code == 404
+
+
+def test_an_unreadable_upload_is_a_clear_message(world: World) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("people.pdf", b"%PDF")
+    response = world.client_for(world.lene).post("/organisation/people/import/", {"file": upload})
+    assert response.status_code == 200
+    assert "Only .csv and .xlsx files can be imported." in response.content.decode()
