@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -141,6 +142,8 @@ def team_membership_set(*, user_id: int, team_id: int, is_manager: bool) -> Team
     if member.is_manager != is_manager:
         member.is_manager = is_manager
         member.save(update_fields=["is_manager"])
+    organisation_id = Team.objects.values_list("organisation_id", flat=True).get(pk=team_id)
+    go_live_fill(organisation_id=organisation_id, user_ids=[user_id])
     if became_manager:
         _newly_managed_record(manager_id=user_id, team_id=team_id)
     elif created and not is_manager:
@@ -166,6 +169,7 @@ def person_add(
         raise ValidationError({"role": _("Choose a role of this organisation.")})
     user = _user_create(email=email, full_name=full_name)
     Membership.objects.create(user=user, organisation_id=organisation_id, role=role)
+    go_live_fill(organisation_id=organisation_id, user_ids=[user.pk])
     if team_id is not None:
         if not Team.objects.filter(pk=team_id, organisation_id=organisation_id).exists():
             raise ValidationError({"team": _("Choose a team of this organisation.")})
@@ -181,6 +185,7 @@ def person_role_set(*, organisation_id: int, user_id: int, role_id: int) -> Memb
         raise ValidationError({"role": _("Choose a role of this organisation.")})
     membership.role = role
     membership.save(update_fields=["role"])
+    go_live_fill(organisation_id=organisation_id, user_ids=[user_id])
     return membership
 
 
@@ -232,6 +237,7 @@ def _person_row_import(
     if user is None:
         user = _user_create(email=row.email, full_name=row.name)
         Membership.objects.create(user=user, organisation_id=organisation_id, role=role)
+        go_live_fill(organisation_id=organisation_id, user_ids=[user.pk])
         status = "created"
     else:
         membership = Membership.objects.filter(user=user).first()
@@ -245,6 +251,7 @@ def _person_row_import(
         if membership.role_id != role.pk:
             membership.role = role
             membership.save(update_fields=["role"])
+            go_live_fill(organisation_id=organisation_id, user_ids=[user.pk])
             status = "updated"
     if row.team:
         key = row.team.casefold()
@@ -310,3 +317,46 @@ def invitations_send(*, user_ids: Sequence[int], base_url: str) -> int:
     for user in users:
         invitation_send(user=user, base_url=base_url)
     return len(users)
+
+
+def go_live_fill(*, organisation_id: int, user_ids: Sequence[int]) -> int:
+    """Give people who joined after their phase went live that phase's go-live date.
+
+    A person's phase is the earliest phase that has gone live and covers one of their teams or
+    their role; like going live itself, the date is never before today for a newcomer, and a date
+    already set is kept. Their quick wins are refreshed after commit. Returns how many were set.
+    """
+    from apps.quickwins.tasks import refresh_quickwins_for_users
+    from apps.rollout.models import PhaseStatus, RolloutPhase
+
+    memberships = list(
+        Membership.objects.filter(organisation_id=organisation_id, user_id__in=user_ids, go_live_on__isnull=True)
+    )
+    if not memberships:
+        return 0
+    phases = list(
+        RolloutPhase.objects.filter(organisation_id=organisation_id)
+        .exclude(status=PhaseStatus.PLANNED)
+        .prefetch_related("teams", "roles")
+        .order_by("go_live_on", "order")
+    )
+    team_ids: dict[int, set[int]] = {}
+    for user_id, team_id in TeamMember.objects.filter(user_id__in=[m.user_id for m in memberships]).values_list(
+        "user_id", "team_id"
+    ):
+        team_ids.setdefault(user_id, set()).add(team_id)
+    today = timezone.localdate()
+    changed = []
+    for membership in memberships:
+        for phase in phases:
+            covers_team = bool({t.pk for t in phase.teams.all()} & team_ids.get(membership.user_id, set()))
+            covers_role = membership.role_id in {r.pk for r in phase.roles.all()}
+            if covers_team or covers_role:
+                membership.go_live_on = max(phase.go_live_on, today)
+                changed.append(membership)
+                break
+    Membership.objects.bulk_update(changed, ["go_live_on"])
+    changed_ids = [m.user_id for m in changed]
+    if changed_ids:
+        transaction.on_commit(lambda: refresh_quickwins_for_users.delay(user_ids=changed_ids))
+    return len(changed)
