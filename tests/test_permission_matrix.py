@@ -43,6 +43,12 @@ MATRIX: list[tuple[str, Url, list[int]]] = [
     ("data-use charter", lambda w: "/trust/charter/", [LOGIN, 403, 200, 200, 200, 200, 200, 200]),
     ("API my score", lambda w: "/api/me/score/", [403, 200, 200, 200, 200, 200, 200, 200]),
     ("API rita's score", lambda w: f"/api/people/{w.rita.pk}/score/", [403, 404, 200, 404, 200, 404, 404, 404]),
+    ("people list", lambda w: "/organisation/people/", [LOGIN, 403, 403, 403, 403, 200, 403, 403]),
+    ("edit rita", lambda w: f"/organisation/people/{w.rita.pk}/", [LOGIN, 403, 403, 403, 403, 200, 403, 403]),
+    ("people import", lambda w: "/organisation/people/import/", [LOGIN, 403, 403, 403, 403, 200, 403, 403]),
+    ("people import preview (unknown upload)", lambda w: "/organisation/people/import/abc/",
+     [LOGIN, 403, 403, 403, 403, 404, 403, 403]),
+    ("set-password link (invalid)", lambda w: "/organisation/people/welcome/MQ/bad-token/", [200] * 8),
 ]
 
 

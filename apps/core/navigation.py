@@ -36,6 +36,7 @@ NAV: list[tuple[str, Any, str, str]] = [
     ("campaigns:overview", _("Campaign results"), "manager", "work"),
     ("campaigns:overview", _("Campaign results"), "lead", "work"),
     ("ambassadors:list", _("Ambassadors"), "member", "work"),
+    ("people:list", _("People"), "lead", "work"),
 ]
 
 ACCESS_KEYS = {"activities:log": "l"}

@@ -9,7 +9,7 @@ from apps.core.charts import line_chart
 from apps.core.types import AuthenticatedHttpRequest
 from apps.dashboards import selectors
 from apps.roles.decorators import manager_required, member_required, project_lead_required
-from apps.roles.models import Team
+from apps.roles.models import RoleKind, Team
 from apps.roles.policies import (
     can_view_team,
     get_person_or_404,
@@ -17,6 +17,7 @@ from apps.roles.policies import (
     is_project_lead,
     managed_team_ids,
     membership_of,
+    role_kind_of,
 )
 from apps.trust.services import WHAT_SCORE_DASHBOARD, WHAT_TEAM_OVERVIEW, access_record, access_record_many
 
@@ -28,6 +29,11 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("dashboards:lead")
     if is_manager(request.user):
         return redirect("dashboards:team")
+    kind = role_kind_of(request.user)
+    if kind == RoleKind.SERVICE_AGENT:
+        return redirect("service:accounts")
+    if kind == RoleKind.MARKETER:
+        return redirect("campaigns:overview")
     return redirect("dashboards:me")
 
 

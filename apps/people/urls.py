@@ -1,0 +1,27 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from apps.people import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("", views.people_list, name="list"),
+    path("import/", views.people_upload, name="import"),
+    path("import/<str:token>/", views.people_import_preview, name="import_preview"),
+    path("<int:user_id>/", views.person_edit, name="edit"),
+    path("<int:user_id>/invite/", views.person_invite, name="invite"),
+    path("<int:user_id>/active/", views.person_active, name="active"),
+    path(
+        "welcome/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="people/set_password.html", success_url=reverse_lazy("people:set_password_done")
+        ),
+        name="set_password",
+    ),
+    path(
+        "welcome/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="people/set_password_done.html"),
+        name="set_password_done",
+    ),
+]

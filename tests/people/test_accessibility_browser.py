@@ -1,0 +1,28 @@
+"""The people pages pass axe-core's WCAG 2 A/AA checks (no serious or critical violations)."""
+
+from typing import Any
+
+import pytest
+
+from tests.accessibility.test_axe import _violations
+from tests.conftest import World, browser_login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_people_pages_are_accessible(world: World, page: Any, tmp_path: Any) -> None:
+    world.lene.set_password("pw-for-tests")
+    world.lene.save()
+    browser_login(page, "lene")
+    problems: list[str] = []
+    for url in ["/organisation/people/", f"/organisation/people/{world.rita.pk}/", "/organisation/people/import/"]:
+        page.goto(url)
+        page.wait_for_load_state()
+        problems += _violations(page)
+    csv = tmp_path / "people.csv"
+    csv.write_text("name,email,role,team,manager\nA B,ab@x.dk,Astronaut,North,no\nC D,cd@x.dk,Sales rep,North,no\n")
+    page.set_input_files("#id_file", str(csv))
+    page.get_by_role("button", name="Upload and preview").click()
+    page.wait_for_load_state()
+    problems += _violations(page)
+    assert not problems, "\n".join(problems)
