@@ -42,6 +42,9 @@ MATRIX: list[tuple[str, Url, list[int]]] = [
     ("log targets", lambda w: "/activities/targets/?q=a", [LOGIN, 403, 200, 200, 200, 200, 200, 200]),
     ("data-use charter", lambda w: "/trust/charter/", [LOGIN, 403, 200, 200, 200, 200, 200, 200]),
     ("API my score", lambda w: "/api/me/score/", [403, 200, 200, 200, 200, 200, 200, 200]),
+    ("integration keys", lambda w: "/integrations/keys/", [LOGIN, 403, 403, 403, 403, 200, 403, 403]),
+    ("unmapped identities", lambda w: "/integrations/identities/", [LOGIN, 403, 403, 403, 403, 200, 403, 403]),
+    ("API v1 events (no key)", lambda w: "/api/v1/events/", [403, 403, 403, 403, 403, 403, 403, 403]),
     ("API rita's score", lambda w: f"/api/people/{w.rita.pk}/score/", [403, 404, 200, 404, 200, 404, 404, 404]),
 ]
 

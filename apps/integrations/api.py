@@ -18,6 +18,7 @@ from apps.usage.kinds import EventKind
 from apps.usage.validation import MAX_IDEMPOTENCY_KEY_LENGTH, text_problem
 
 MAX_BATCH = 1000
+PERSON_SHAPE = "person must be an id, an e-mail or {source, external_id}."
 
 
 class IdentitySerializer(serializers.Serializer):
@@ -36,13 +37,13 @@ class PersonField(serializers.Field):
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, bool):
-            raise serializers.ValidationError("person must be an id, an e-mail or {source, external_id}.")
+            raise serializers.ValidationError(PERSON_SHAPE)
         if isinstance(data, int):
             return data
         if isinstance(data, str):
             problem = text_problem(data)
             if problem or "@" not in data:
-                raise serializers.ValidationError(problem or "person must be an id, an e-mail or {source, external_id}.")
+                raise serializers.ValidationError(problem or PERSON_SHAPE)
             return data.strip()
         if isinstance(data, dict):
             if set(data) - {"source", "external_id"}:
@@ -52,7 +53,7 @@ class PersonField(serializers.Field):
             if problem := text_problem(identity.validated_data["external_id"]):
                 raise serializers.ValidationError(problem)
             return dict(identity.validated_data)
-        raise serializers.ValidationError("person must be an id, an e-mail or {source, external_id}.")
+        raise serializers.ValidationError(PERSON_SHAPE)
 
     def to_representation(self, value: Any) -> Any:
         return value

@@ -24,6 +24,7 @@ def integration_key_of(request: Request) -> IntegrationKey | None:
         return None
     if key.has_expired:
         return None
+    assert isinstance(key, IntegrationKey)
     request._integration_key = key  # type: ignore[attr-defined]
     return key
 
@@ -33,7 +34,7 @@ class HasScopedIntegrationKey(BaseHasAPIKey):
 
     model = IntegrationKey
 
-    def has_permission(self, request: Request, view: Any) -> bool:
+    def has_permission(self, request: Request, view: Any) -> bool:  # type: ignore[override]
         key = integration_key_of(request)
         if key is None or getattr(view, "required_scope", KeyScope.READ) not in key.scopes:
             return False

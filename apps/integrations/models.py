@@ -21,8 +21,8 @@ class IntegrationKey(AbstractAPIKey):
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
 
     class Meta(AbstractAPIKey.Meta):
-        verbose_name = _("integration key")
-        verbose_name_plural = _("integration keys")
+        verbose_name = _("integration key")  # type: ignore[assignment]
+        verbose_name_plural = _("integration keys")  # type: ignore[assignment]
 
 
 class HeldEvent(models.Model):

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,14 +30,16 @@ def integration_key_create(*, organisation_id: int, name: str, scopes: list[str]
     unknown = sorted(set(scopes) - set(KeyScope.values))
     if not scopes or unknown:
         raise ApplicationError(_("Choose scopes among: %(scopes)s.") % {"scopes": ", ".join(KeyScope.values)})
-    return IntegrationKey.objects.create_key(  # type: ignore[no-any-return]
+    key, secret = IntegrationKey.objects.create_key(
         organisation_id=organisation_id, name=name[:50], scopes=sorted(set(scopes)),
     )
+    assert isinstance(key, IntegrationKey)
+    return key, secret
 
 
-def integration_key_revoke(*, key_id: int, organisation_id: int) -> None:
-    """Revoke one of the organisation's keys; requests with it are refused from now on."""
-    IntegrationKey.objects.filter(pk=key_id, organisation_id=organisation_id).update(revoked=True)
+def integration_key_revoke(*, prefix: str, organisation_id: int) -> None:
+    """Revoke one of the organisation's keys (named by its public prefix); it is refused from now on."""
+    IntegrationKey.objects.filter(prefix=prefix, organisation_id=organisation_id).update(revoked=True)
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ def _existing_keys(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
     if not pairs:
         return set()
     condition = Q()
-    for source in {s for s, _ in pairs}:
+    for source in {pair[0] for pair in pairs}:
         condition |= Q(source=source, idempotency_key__in=[k for s, k in pairs if s == source])
     return set(UsageEvent.objects.filter(condition).values_list("source", "idempotency_key"))
 
@@ -79,10 +82,10 @@ def events_ingest(*, organisation_id: int, items: list[dict[str, Any]]) -> list[
     emails = {p.casefold() for item in items if isinstance(p := item["person"], str)}
     by_id = set(members.filter(user_id__in=ids).values_list("user_id", flat=True))
     by_email: dict[str, int] = {}
-    for email, user_id in members.filter(user__email__in={*emails, *(e.lower() for e in emails)}).values_list(
-        "user__email", "user_id",
-    ):
-        by_email[email.casefold()] = user_id
+    for email, member_id in members.annotate(email_lower=Lower("user__email")).filter(
+        email_lower__in={e.lower() for e in emails},
+    ).values_list("user__email", "user_id"):
+        by_email[email.casefold()] = member_id
     identity_pairs = [(p["source"], p["external_id"]) for item in items if isinstance(p := item["person"], dict)]
     by_identity = people_for_identities(organisation_id=organisation_id, identities=identity_pairs)
 
@@ -118,7 +121,7 @@ def events_ingest(*, organisation_id: int, items: list[dict[str, Any]]) -> list[
 
     seen: set[tuple[str, str]] = set()
     unique: list[EventInput] = []
-    for _index, event in to_insert:
+    for _position, event in to_insert:
         if (event.source, event.idempotency_key) not in seen:
             seen.add((event.source, event.idempotency_key))
             unique.append(event)
@@ -139,7 +142,7 @@ def _scoped_key(organisation_id: int, key: str) -> str:
 
 
 def _hold(organisation_id: int, held: list[tuple[int, HeldEvent]]) -> dict[int, str]:
-    keys = {h.idempotency_key for _, h in held}
+    keys = {h.idempotency_key for _position, h in held}
     existing = set(
         HeldEvent.objects.filter(organisation_id=organisation_id, idempotency_key__in=keys)
         .values_list("idempotency_key", flat=True)

@@ -6,6 +6,6 @@ app_name = "integrations"
 
 urlpatterns = [
     path("keys/", views.keys, name="keys"),
-    path("keys/<int:key_id>/revoke/", views.key_revoke, name="key_revoke"),
+    path("keys/<str:prefix>/revoke/", views.key_revoke, name="key_revoke"),
     path("identities/", views.identities, name="identities"),
 ]

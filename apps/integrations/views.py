@@ -41,8 +41,8 @@ def keys(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @project_lead_required
-def key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
-    integration_key_revoke(key_id=key_id, organisation_id=_organisation_id(request))
+def key_revoke(request: HttpRequest, prefix: str) -> HttpResponse:
+    integration_key_revoke(prefix=prefix, organisation_id=_organisation_id(request))
     messages.success(request, _("The key is revoked; requests with it are refused."))
     return redirect("integrations:keys")
 

@@ -85,7 +85,7 @@ def test_revoked_wrong_scope_and_missing_keys_are_refused(world: World, secret: 
     assert post(read_only, {"events": [event(world.rita.pk, "a")]}).status_code == 403
     assert Client().post(URL, {"events": []}, content_type="application/json").status_code == 403
     assert world.client_for(world.lene).post(URL, {"events": []}, content_type="application/json").status_code == 403
-    integration_key_revoke(key_id=IntegrationKey.objects.get(name="Salesforce").pk, organisation_id=world.org.pk)
+    integration_key_revoke(prefix=IntegrationKey.objects.get(name="Salesforce").prefix, organisation_id=world.org.pk)
     assert post(secret, {"events": [event(world.rita.pk, "a")]}).status_code == 403
     assert UsageEvent.objects.count() == 0
 
