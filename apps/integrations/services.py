@@ -13,6 +13,7 @@ from apps.core.errors import ApplicationError
 from apps.identities.normalise import normalise_external_id
 from apps.identities.selectors import people_for_identities
 from apps.identities.services import external_identity_add
+from apps.integrations.connectors import salesforce_elf
 from apps.integrations.models import HeldEvent, IntegrationKey, KeyScope
 from apps.roles.models import Membership
 from apps.usage.kinds import EventSource
@@ -70,7 +71,9 @@ def _existing_keys(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
 
 
 @transaction.atomic
-def events_ingest(*, organisation_id: int, items: list[dict[str, Any]]) -> list[ItemResult]:
+def events_ingest(
+    *, organisation_id: int, items: list[dict[str, Any]], source: str = EventSource.API,
+) -> list[ItemResult]:
     """Record a batch of validated items for people of the organisation; answer index by index.
 
     Each item has `index`, `person` (id, e-mail or {source, external_id}), kind, occurred_at,
@@ -106,7 +109,7 @@ def events_ingest(*, organisation_id: int, items: list[dict[str, Any]]) -> list[
                     organisation_id=organisation_id, identity_source=person["source"],
                     external_id=normalise_external_id(person["source"], person["external_id"]),
                     kind=item["kind"], occurred_at=item["occurred_at"], duration_seconds=item.get("duration_seconds"),
-                    source=EventSource.API, idempotency_key=_scoped_key(organisation_id, item["idempotency_key"]),
+                    source=source, idempotency_key=_scoped_key(organisation_id, item["idempotency_key"]),
                     metadata=item.get("metadata") or {},
                 )))
                 continue
@@ -114,7 +117,7 @@ def events_ingest(*, organisation_id: int, items: list[dict[str, Any]]) -> list[
             results[index] = ItemResult(index, REJECTED, _("Unknown person."))
             continue
         to_insert.append((index, EventInput(
-            user_id=user_id, kind=item["kind"], occurred_at=item["occurred_at"], source=EventSource.API,
+            user_id=user_id, kind=item["kind"], occurred_at=item["occurred_at"], source=source,
             idempotency_key=_scoped_key(organisation_id, item["idempotency_key"]),
             duration_seconds=item.get("duration_seconds"), metadata=item.get("metadata") or {},
         )))
@@ -131,7 +134,7 @@ def events_ingest(*, organisation_id: int, items: list[dict[str, Any]]) -> list[
         status = ACCEPTED if pair in inserted else DUPLICATE
         inserted.discard(pair)  # a key repeated inside the batch is a duplicate after its first
         results[index] = ItemResult(index, status)
-    for index, held_status in _hold(organisation_id, to_hold).items():
+    for index, held_status in _hold(organisation_id, to_hold, source).items():
         results[index] = ItemResult(index, held_status)
     return [results[i] for i in sorted(results)]
 
@@ -141,12 +144,12 @@ def _scoped_key(organisation_id: int, key: str) -> str:
     return f"org{organisation_id}:{key}"[:200]
 
 
-def _hold(organisation_id: int, held: list[tuple[int, HeldEvent]]) -> dict[int, str]:
+def _hold(organisation_id: int, held: list[tuple[int, HeldEvent]], source: str) -> dict[int, str]:
     keys = {h.idempotency_key for _position, h in held}
     existing = set(
         HeldEvent.objects.filter(organisation_id=organisation_id, idempotency_key__in=keys)
         .values_list("idempotency_key", flat=True)
-    ) | {key for s, key in _existing_keys({(EventSource.API, k) for k in keys}) if s == EventSource.API}
+    ) | {key for _source, key in _existing_keys({(source, k) for k in keys})}
     answers: dict[int, str] = {}
     new: list[HeldEvent] = []
     for index, event in held:
@@ -184,3 +187,37 @@ def identity_map(*, organisation_id: int, user_id: int, source: str, external_id
     inserted = _insert_events(events)
     HeldEvent.objects.filter(pk__in=[h.pk for h in held]).update(replayed_at=timezone.now())
     return len(inserted)
+
+
+CONNECTORS = {"salesforce-elf": salesforce_elf.parse}
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    accepted: int
+    duplicate: int
+    held: int
+    skipped: int
+    problems: list[tuple[int, str]]
+
+
+def crm_usage_import(*, organisation_id: int, fmt: str, text: str) -> ImportSummary:
+    """Import a CRM's own log file; re-importing the same file adds nothing. Problems are per row."""
+    if fmt not in CONNECTORS:
+        raise ApplicationError(_("Unknown format “%(format)s”.") % {"format": fmt})
+    parsed = CONNECTORS[fmt](text)
+    items = [
+        {"index": i, "person": {"source": e.identity_source, "external_id": e.external_id}, "kind": e.kind,
+         "occurred_at": e.occurred_at, "idempotency_key": e.idempotency_key, "metadata": e.metadata}
+        for i, e in enumerate(parsed.events)
+    ]
+    counts = {ACCEPTED: 0, DUPLICATE: 0, HELD: 0, REJECTED: 0}
+    for start in range(0, len(items), 1000):
+        for result in events_ingest(
+            organisation_id=organisation_id, items=items[start:start + 1000], source=EventSource.CRM_EXPORT,
+        ):
+            counts[result.status] += 1
+    return ImportSummary(
+        accepted=counts[ACCEPTED], duplicate=counts[DUPLICATE], held=counts[HELD], skipped=parsed.skipped,
+        problems=parsed.problems,
+    )

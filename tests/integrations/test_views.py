@@ -16,9 +16,11 @@ def test_lead_creates_a_key_shown_once_and_revokes_it(world: World) -> None:
     client = world.client_for(world.lene)
     created = client.post("/integrations/keys/", {"name": "HubSpot", "scopes": ["events:write"]})
     key = IntegrationKey.objects.get(name="HubSpot")
-    assert key.organisation == world.org and key.scopes == ["events:write"]
+    assert key.organisation == world.org
+    assert key.scopes == ["events:write"]
     secret = re.search(rf"<code[^>]*>({key.prefix}\.[^<]+)</code>", created.content.decode())
-    assert secret is not None and IntegrationKey.objects.is_valid(secret.group(1))
+    assert secret is not None
+    assert IntegrationKey.objects.is_valid(secret.group(1))
     assert secret.group(1) not in client.get("/integrations/keys/").content.decode()
     client.post(f"/integrations/keys/{key.prefix}/revoke/")
     key.refresh_from_db()
@@ -40,7 +42,8 @@ def test_unmapped_identity_is_listed_with_a_suggestion_and_mapping_replays(world
         )
     client = world.client_for(world.lene)
     body = client.get("/integrations/identities/").content.decode()
-    assert "rita@example.com" in body and "(suggested)" in body
+    assert "rita@example.com" in body
+    assert "(suggested)" in body
     assert f'value="{world.rita.pk}" selected' in body
     client.post("/integrations/identities/", {"source": "hubspot", "external_id": "rita@example.com",
                                               "user_id": world.rita.pk})
