@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EVENTS = int(os.environ.get("INGEST_EVENTS", "200000"))
 BATCH = 1000
 CLIENTS = 4
-PEOPLE = 500
+PEOPLE = 200
 
 
 def _free_port() -> int:
@@ -58,7 +58,7 @@ def main() -> None:
     role = factories.RoleFactory(organisation=org)
     user_ids = []
     for n in range(PEOPLE):
-        user = factories.UserFactory(username=f"bench-ingest-{n}")
+        user = factories.UserFactory(username=f"bench-ingest-{n}", password=None)
         factories.MembershipFactory(user=user, organisation=org, role=role)
         user_ids.append(user.pk)
     _key, secret = integration_key_create(organisation_id=org.pk, name="bench", scopes=["events:write"])
