@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "apps.roles",
     "apps.usage",
     "apps.identities",
+    "rest_framework_api_key",
+    "apps.integrations",
     "apps.activities",
     "apps.givegets",
     "apps.quickwins",
@@ -145,6 +147,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "apps.core.exception_handler.application_exception_handler",
+    # Requests with an integration key are limited per key (apps/integrations/auth.py).
+    "DEFAULT_THROTTLE_RATES": {"integration_key": env("INTEGRATION_KEY_RATE", default="600/minute")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CRM adoption tracker API",
@@ -160,6 +164,9 @@ SPECTACULAR_SETTINGS = {
 # Without REDIS_URL the embedded default runs every task in-process (eager), so the product
 # works on a laptop with no broker. With REDIS_URL, tasks go to Redis and real workers.
 REDIS_URL = env("REDIS_URL", default="")
+# The cache holds rate-limit counters (integration keys); shared in Redis when there is one.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

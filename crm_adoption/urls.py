@@ -24,4 +24,5 @@ urlpatterns = [
     path("ambassadors/", include("apps.ambassadors.urls")),
     path("service/", include("apps.service.urls")),
     path("organisation/people/", include("apps.people.urls")),
+    path("integrations/", include("apps.integrations.urls")),
 ]

@@ -37,6 +37,8 @@ NAV: list[tuple[str, Any, str, str]] = [
     ("campaigns:overview", _("Campaign results"), "lead", "work"),
     ("ambassadors:list", _("Ambassadors"), "member", "work"),
     ("people:list", _("People"), "lead", "work"),
+    ("integrations:keys", _("Integration keys"), "lead", "work"),
+    ("integrations:identities", _("Unmapped identities"), "lead", "work"),
 ]
 
 ACCESS_KEYS = {"activities:log": "l"}

@@ -1,5 +1,6 @@
 """Event ingestion API: idempotent per (source, idempotency key)."""
 
+import datetime as dt
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
@@ -12,12 +13,40 @@ from apps.core.types import authenticated_user
 from apps.roles.policies import membership_of
 from apps.usage.kinds import EventKind, EventSource
 from apps.usage.services import usage_event_record
+from apps.usage.validation import (
+    MAX_IDEMPOTENCY_KEY_LENGTH,
+    idempotency_key_problem,
+    metadata_problem,
+    occurred_at_problem,
+)
 
 
-class EventInputSerializer(serializers.Serializer):
+class EventFieldsMixin:
+    """The checks both event endpoints share (apps/usage/validation.py)."""
+
+    def validate_occurred_at(self, value: dt.datetime) -> dt.datetime:
+        problem = occurred_at_problem(value)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return value
+
+    def validate_idempotency_key(self, value: str) -> str:
+        problem = idempotency_key_problem(value)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return value
+
+    def validate_metadata(self, value: dict[str, Any]) -> dict[str, Any]:
+        problem = metadata_problem(value)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return value
+
+
+class EventInputSerializer(EventFieldsMixin, serializers.Serializer):
     kind = serializers.ChoiceField(choices=EventKind.choices)
     occurred_at = serializers.DateTimeField()
-    idempotency_key = serializers.CharField(max_length=200)
+    idempotency_key = serializers.CharField(max_length=MAX_IDEMPOTENCY_KEY_LENGTH, trim_whitespace=False)
     # A field named "source" shadows Field.source in the stubs only; DRF collects it as a field.
     source = serializers.ChoiceField(  # type: ignore[assignment]
         choices=[EventSource.API, EventSource.CRM_EXPORT], default=EventSource.API

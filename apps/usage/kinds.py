@@ -25,6 +25,15 @@ class EventKind(models.TextChoices):
     KUDOS_GIVEN = "kudos_given", _("Kudos given")
     PULSE_ANSWERED = "pulse_answered", _("Pulse survey answered")
     LOGIN = "login", _("Logged in")
+    # A CRM's own usage (integration keys and CRM log connectors).
+    LOGOUT = "logout", _("Logged out")
+    RECORD_VIEWED = "record_viewed", _("Record viewed")
+    RECORD_CREATED = "record_created", _("Record created")
+    RECORD_UPDATED = "record_updated", _("Record updated")
+    LIST_VIEWED = "list_viewed", _("List viewed")
+    SEARCH = "search", _("Search")
+    API_CALL = "api_call", _("API call")
+    OTHER = "other", _("Other")
 
 
 # Kinds that cost the person time to enter. Minutes per entry when no measurement exists
@@ -41,6 +50,9 @@ GIVE_KIND_DEFAULT_MINUTES: dict[str, Decimal] = {
     EventKind.CAMPAIGN_LOGGED: Decimal("5"),
     EventKind.DEAL_ATTRIBUTED: Decimal("1"),
     EventKind.PULSE_ANSWERED: Decimal("1"),
+    # Records created or updated in the organisation's own CRM are entries too (DESIGN.md, Give).
+    EventKind.RECORD_CREATED: Decimal("2"),
+    EventKind.RECORD_UPDATED: Decimal("1"),
 }
 
 GIVE_KINDS: frozenset[str] = frozenset(GIVE_KIND_DEFAULT_MINUTES)

@@ -1,0 +1,146 @@
+"""POST /api/v1/events/: a batch of up to 1,000 events for an organisation's people, with a key."""
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.identities.sources import IdentitySource
+from apps.integrations.auth import HasScopedIntegrationKey, IntegrationKeyThrottle, integration_key_of
+from apps.integrations.models import KeyScope
+from apps.integrations.services import REJECTED, events_ingest
+from apps.usage.api import EventFieldsMixin
+from apps.usage.kinds import EventKind
+from apps.usage.validation import MAX_IDEMPOTENCY_KEY_LENGTH, text_problem
+
+MAX_BATCH = 1000
+PERSON_SHAPE = "person must be an id, an e-mail or {source, external_id}."
+
+
+class IdentitySerializer(serializers.Serializer):
+    source = serializers.ChoiceField(choices=IdentitySource.choices)  # type: ignore[assignment]
+    external_id = serializers.CharField(max_length=255)
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "integer"}, {"type": "string", "format": "email"},
+               {"type": "object", "properties": {"source": {"type": "string", "enum": list(IdentitySource.values)},
+                                                 "external_id": {"type": "string"}},
+                "required": ["source", "external_id"]}]}
+)
+class PersonField(serializers.Field):
+    """A person by id, by e-mail, or by an identity in another system."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool):
+            raise serializers.ValidationError(PERSON_SHAPE)
+        if isinstance(data, int):
+            return data
+        if isinstance(data, str):
+            problem = text_problem(data)
+            if problem or "@" not in data:
+                raise serializers.ValidationError(problem or PERSON_SHAPE)
+            return data.strip()
+        if isinstance(data, dict):
+            if set(data) - {"source", "external_id"}:
+                raise serializers.ValidationError("person has only source and external_id.")
+            identity = IdentitySerializer(data=data)
+            identity.is_valid(raise_exception=True)
+            if problem := text_problem(identity.validated_data["external_id"]):
+                raise serializers.ValidationError(problem)
+            return dict(identity.validated_data)
+        raise serializers.ValidationError(PERSON_SHAPE)
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+class BatchEventSerializer(EventFieldsMixin, serializers.Serializer):
+    person = PersonField()
+    kind = serializers.ChoiceField(choices=EventKind.choices)
+    occurred_at = serializers.DateTimeField()
+    idempotency_key = serializers.CharField(max_length=MAX_IDEMPOTENCY_KEY_LENGTH, trim_whitespace=False)
+    duration_seconds = serializers.IntegerField(min_value=0, max_value=86400, required=False, allow_null=True)
+    metadata = serializers.DictField(required=False, default=dict)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict) and (unknown := sorted(set(data) - set(self.fields))):
+            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class BatchInputSerializer(serializers.Serializer):
+    events = serializers.ListField(child=serializers.JSONField(), max_length=MAX_BATCH, allow_empty=False)
+
+
+class ItemResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["accepted", "duplicate", "held", "rejected"])
+    reason = serializers.JSONField(required=False)
+
+
+class BatchOutputSerializer(serializers.Serializer):
+    accepted = serializers.IntegerField()
+    duplicate = serializers.IntegerField()
+    held = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    results = ItemResultSerializer(many=True)
+
+
+EXAMPLE_BATCH = {
+    "events": [
+        {"person": 42, "kind": "login", "occurred_at": "2026-11-30T08:01:00Z", "idempotency_key": "login-1"},
+        {"person": "rita@example.com", "kind": "record_created", "occurred_at": "2026-11-30T08:05:00Z",
+         "idempotency_key": "rec-7", "duration_seconds": 95, "metadata": {"object": "Opportunity"}},
+        {"person": {"source": "salesforce", "external_id": "005000000000001AAA"}, "kind": "report_viewed",
+         "occurred_at": "2026-11-30T08:09:00Z", "idempotency_key": "rep-3"},
+    ],
+}
+
+
+class EventBatchApi(APIView):
+    """Record up to 1,000 events for people of the key's organisation; answer item by item."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [HasScopedIntegrationKey]
+    throttle_classes = [IntegrationKeyThrottle]
+    required_scope = KeyScope.EVENTS_WRITE
+
+    @extend_schema(
+        request=BatchInputSerializer, responses={200: BatchOutputSerializer, 400: OpenApiTypes.OBJECT},
+        description="Send the key as `Authorization: Api-Key <key>` (scope `events:write`). A batch over "
+                    "1,000 events or a malformed body is a 400 that saves nothing.",
+        examples=[
+            OpenApiExample("A mixed batch", value=EXAMPLE_BATCH, request_only=True),
+            OpenApiExample("Answers", response_only=True, value={
+                "accepted": 2, "duplicate": 0, "held": 1, "rejected": 0,
+                "results": [{"index": 0, "status": "accepted"}, {"index": 1, "status": "accepted"},
+                            {"index": 2, "status": "held"}]}),
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        key = integration_key_of(request)
+        assert key is not None  # the permission class let the request in
+        batch = BatchInputSerializer(data=request.data)
+        if not isinstance(request.data, dict) or not batch.is_valid():
+            errors = batch.errors if isinstance(request.data, dict) else {"detail": "Send {\"events\": [...]}."}
+            return Response({**errors, "saved": 0}, status=status.HTTP_400_BAD_REQUEST)
+        rejected: dict[int, Any] = {}
+        items: list[dict[str, Any]] = []
+        for index, raw in enumerate(batch.validated_data["events"]):
+            item = BatchEventSerializer(data=raw) if isinstance(raw, dict) else None
+            if item is None or not item.is_valid():
+                rejected[index] = item.errors if item is not None else {"detail": ["An event is a JSON object."]}
+                continue
+            items.append({"index": index, **item.validated_data})
+        answers = {r.index: {"index": r.index, "status": r.status, **({"reason": r.reason} if r.reason else {})}
+                   for r in events_ingest(organisation_id=key.organisation_id, items=items)}
+        for index, reason in rejected.items():
+            answers[index] = {"index": index, "status": REJECTED, "reason": reason}
+        results = [answers[i] for i in sorted(answers)]
+        counts = {s: sum(1 for r in results if r["status"] == s) for s in ("accepted", "duplicate", "held", "rejected")}
+        return Response(BatchOutputSerializer({**counts, "results": results}).data)
