@@ -71,7 +71,8 @@ def test_lead_and_contracts_use_the_same_settled_week_and_the_week_in_progress_i
     assert [m for m, *_rest in contracts.context["trend_rows"]][-1] == last_settled
     assert this_monday not in contracts.context["overview"].mondays
     body = contracts.content.decode()
-    assert "Last settled week, starting" in body and "is in progress" in body
+    assert "Last settled week, starting" in body
+    assert "is in progress" in body
     assert "Last settled week, starting" in lead.content.decode()
     # The lead's per-contract honoured shares are the contracts page's figures for that week.
     lead_shares = {r.contract.pk: r.honoured_pct for r in lead.context["contracts"]}
