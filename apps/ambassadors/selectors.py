@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.ambassadors.models import KUDOS_PER_DAY, Kudos
@@ -13,6 +13,7 @@ from apps.ambassadors.rules import AdoptionShare, kudos_left_today, pooled_share
 from apps.core.periods import week_start
 from apps.roles.models import Membership, Team, TeamMember
 from apps.roles.policies import AnyUser, organisation_users
+from apps.rollout.selectors import net_beneficiary_counts
 from apps.scoring.models import ScoreSnapshot
 
 User = get_user_model()
@@ -41,16 +42,17 @@ class TeamAmbassadors:
 
 
 def _scored_per_team(*, organisation_id: int, today: dt.date | None) -> dict[int, dict[str, int]]:
-    """Return per team id this week's scored non-manager members and net beneficiaries, in one query."""
+    """Return per team id this week's scored members and net beneficiaries, in one query.
+
+    Every member counts, managers too, as in a phase covering the team: a team's share and
+    its phase's share are one figure (`net_beneficiary_counts`) over the same people.
+    """
     monday = week_start(today or timezone.localdate())
-    rows = (
+    rows = net_beneficiary_counts(
         ScoreSnapshot.objects.filter(
-            period_start=monday,
-            user__team_memberships__team__organisation_id=organisation_id,
-            user__team_memberships__is_manager=False,
-        )
-        .values("user__team_memberships__team_id")
-        .annotate(scored=Count("pk"), net_beneficiaries=Count("pk", filter=Q(net_minutes__gt=0)))
+            period_start=monday, user__team_memberships__team__organisation_id=organisation_id
+        ),
+        "user__team_memberships__team_id",
     )
     return {
         row["user__team_memberships__team_id"]: {"scored": row["scored"], "net_beneficiaries": row["net_beneficiaries"]}

@@ -13,7 +13,7 @@ from apps.activities.selectors import open_deals, recent_activities
 from apps.coaching.selectors import stage_diagnostic
 from apps.core.charts import Point, sparkline
 from apps.core.periods import rolling_window, week_start
-from apps.givegets.selectors import contracts_overview
+from apps.givegets.selectors import contract_weeks, contracts_overview
 from apps.quickwins.selectors import milestone_summaries, open_nudges, results_by_user
 from apps.roles.models import Team
 from apps.rollout.selectors import phases_adoption
@@ -92,9 +92,10 @@ def lead_dashboard(*, organisation_id: int, today: dt.date | None = None) -> dic
     """Return the organisation's adoption per phase, contract honour and quick-win shares."""
     today = today or timezone.localdate()
     start, end = rolling_window(week_start(today))
-    # Contracts: last week's stored statuses, the settled week (this one has only just begun).
-    last_monday = week_start(today) - dt.timedelta(weeks=1)
-    contracts = contracts_overview(organisation_id=organisation_id, mondays=[last_monday]).rows
+    # Contracts: the last settled week, the same week /contracts/ shows (this one is in progress).
+    weeks = contract_weeks(today=today, weeks=1)
+    last_monday = weeks.last_settled
+    contracts = contracts_overview(organisation_id=organisation_id, mondays=weeks.settled).rows
     return {
         "phases": phases_adoption(organisation_id=organisation_id, today=today),
         "contracts": [row for row in contracts if row.contract.is_active],

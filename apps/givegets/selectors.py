@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
+from apps.core.periods import week_start
 from apps.givegets.models import ContractStatus, ContractStatusKind, GiveGetContract
 
 User = get_user_model()
@@ -41,6 +42,30 @@ class ContractsOverview:
     weekly_share: list[float | None]
     weekly_honoured: list[int]
     weekly_broken: list[int]
+
+
+@dataclass(frozen=True)
+class ContractWeeks:
+    """The weeks a contract figure is based on: settled ones, and the one still in progress.
+
+    A week is settled once it has ended: until then a promise not yet kept is not broken (the
+    weekly digest comes on Monday), so the week in progress is never counted as broken.
+    """
+
+    settled: list[dt.date]  # oldest first, ending with the last settled week
+    in_progress: dt.date
+
+    @property
+    def last_settled(self) -> dt.date:
+        return self.settled[-1]
+
+
+def contract_weeks(*, today: dt.date, weeks: int) -> ContractWeeks:
+    """Return the last `weeks` settled weeks before `today`'s week, and `today`'s week in progress."""
+    this_monday = week_start(today)
+    return ContractWeeks(
+        settled=[this_monday - dt.timedelta(weeks=i) for i in range(weeks, 0, -1)], in_progress=this_monday
+    )
 
 
 def honoured_share(*, honoured: int, broken: int) -> float | None:

@@ -39,14 +39,18 @@ def _week_label(monday: dt.date) -> str:
 def contracts(request: HttpRequest) -> HttpResponse:
     """Show the lead every contract and its kept promises; show anyone else their own."""
     membership = _membership(request)
-    mondays = recent_mondays(timezone.localdate(), TREND_WEEKS)
     if is_project_lead(request.user):
-        return _lead_page(request, membership=membership, mondays=mondays)
-    return _own_page(request, membership=membership, mondays=mondays)
+        return _lead_page(request, membership=membership)
+    return _own_page(request, membership=membership, mondays=recent_mondays(timezone.localdate(), TREND_WEEKS))
 
 
-def _lead_page(request: HttpRequest, *, membership: Membership, mondays: list[dt.date]) -> HttpResponse:
+def _lead_page(request: HttpRequest, *, membership: Membership) -> HttpResponse:
+    weeks = selectors.contract_weeks(today=timezone.localdate(), weeks=TREND_WEEKS)
+    mondays = weeks.settled
     overview = selectors.contracts_overview(organisation_id=membership.organisation_id, mondays=mondays)
+    in_progress = selectors.contracts_overview(
+        organisation_id=membership.organisation_id, mondays=[weeks.in_progress]
+    ).rows
     labels = [_week_label(m) for m in mondays]
     sparklines = {
         row.contract.pk: sparkline(row.weekly_share, title=_("Honoured share per week"))
@@ -69,7 +73,9 @@ def _lead_page(request: HttpRequest, *, membership: Membership, mondays: list[dt
         "trend_rows": list(zip(
             mondays, overview.weekly_honoured, overview.weekly_broken, overview.weekly_share, strict=True
         )),
-        "this_monday": mondays[-1],
+        "this_monday": weeks.last_settled,
+        "in_progress_monday": weeks.in_progress,
+        "in_progress_honoured": sum(r.honoured for r in in_progress if r.contract.is_active),
     }
     return render(request, "givegets/lead.html", context)
 
@@ -89,8 +95,10 @@ def _own_page(request: HttpRequest, *, membership: Membership, mondays: list[dt.
     ]
     context: dict[str, Any] = {"cards": cards, "this_monday": this_monday, "role": membership.role}
     if is_manager(request.user):
+        weeks = selectors.contract_weeks(today=this_monday, weeks=1)
+        context["team_week"] = weeks.last_settled
         team = selectors.contracts_overview(
-            organisation_id=membership.organisation_id, mondays=mondays,
+            organisation_id=membership.organisation_id, mondays=weeks.settled,
             user_ids=managed_users(request.user).values("pk"),
         )
         context["team_rows"] = [r for r in team.rows if r.contract.is_active and r.people]

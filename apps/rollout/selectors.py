@@ -22,7 +22,7 @@ from apps.quickwins.models import QuickWinResult, QuickWinStatus
 from apps.roles.models import Membership, TeamMember
 from apps.rollout.gates import GateMeasurements, whole_weeks_between
 from apps.rollout.models import GateEvaluation, PhaseEvent, PhaseStatus, RolloutPhase
-from apps.scoring.models import ScoreSnapshot
+from apps.scoring.models import NET_BENEFICIARY_STATUSES, ScoreSnapshot
 
 User = get_user_model()
 PULSE_WINDOW = dt.timedelta(days=30)
@@ -53,6 +53,30 @@ def _count(queryset: QuerySet) -> Subquery:
 def _people_count() -> Subquery:
     """Return the number of people the outer phase covers, for annotating phase querysets."""
     return _count(_covered_people(OuterRef(OuterRef("pk")), OuterRef("organisation_id")))
+
+
+# The one definition of "net beneficiary" for every share on every page: thriving or at risk
+# (NET_BENEFICIARY_STATUSES) in the week's stored snapshot, over the group's people scored that
+# week (closing a week scores every person, inactive ones included). Pages label it with
+# NET_BENEFICIARY_BASIS.
+IS_NET_BENEFICIARY = Q(status__in=NET_BENEFICIARY_STATUSES)
+
+
+def _net_beneficiary_aggregates() -> dict[str, Count]:
+    return {
+        "scored": Count("user_id", distinct=True),
+        "net_beneficiaries": Count("user_id", distinct=True, filter=IS_NET_BENEFICIARY),
+    }
+
+
+def net_beneficiary_counts(snapshots: QuerySet[ScoreSnapshot], *group_by: str) -> QuerySet[Any]:
+    """Return per `group_by` value the scored people and net beneficiaries among `snapshots`."""
+    return snapshots.values(*group_by).annotate(**_net_beneficiary_aggregates()).order_by()
+
+
+def net_beneficiary_total(snapshots: QuerySet[ScoreSnapshot]) -> dict[str, int]:
+    """Return the scored people and net beneficiaries among `snapshots`, in one aggregate."""
+    return snapshots.aggregate(**_net_beneficiary_aggregates())
 
 
 def _people_within_teams(people: QuerySet, team_ids: Sequence[int] | None) -> QuerySet:
@@ -86,7 +110,7 @@ def phases_adoption(*, organisation_id: int, today: dt.date | None = None) -> li
     phases = RolloutPhase.objects.filter(organisation_id=organisation_id).annotate(
         people_count=_people_count(),
         scored=_count(snapshots),
-        net_beneficiaries=_count(snapshots.filter(net_minutes__gt=0)),
+        net_beneficiaries=_count(snapshots.filter(IS_NET_BENEFICIARY)),
     )
     return [
         PhaseAdoption(phase=p, people=p.people_count, scored=p.scored, net_beneficiaries=p.net_beneficiaries)
@@ -100,9 +124,7 @@ def gate_measurements(
     """Return (people covered, what the gate measures) for the phase, or for some of its teams."""
     covered = _people_within_teams(phase_people(phase), team_ids)
     people = covered.values("pk")
-    scores = ScoreSnapshot.objects.filter(user__in=people, period_start=week_start(today)).aggregate(
-        scored=Count("pk"), net_beneficiaries=Count("pk", filter=Q(net_minutes__gt=0))
-    )
+    scores = net_beneficiary_total(ScoreSnapshot.objects.filter(user__in=people, period_start=week_start(today)))
     quickwins = QuickWinResult.objects.filter(user__in=people).aggregate(
         decided=Count("pk", filter=Q(status__in=DECIDED_QUICKWIN_STATUSES)),
         on_time=Count("pk", filter=Q(status=QuickWinStatus.ON_TIME)),
@@ -139,8 +161,8 @@ def net_beneficiary_misses(phase: RolloutPhase, *, today: dt.date) -> dict[str, 
     """
     people = phase_people(phase).values("pk")
     rows = ScoreSnapshot.objects.filter(
-        user__in=people, period_start=week_start(today), net_minutes__lte=0
-    ).values_list("components", flat=True)
+        user__in=people, period_start=week_start(today)
+    ).exclude(IS_NET_BENEFICIARY).values_list("components", flat=True)
     top_give: Counter[str] = Counter()
     gave_nothing = 0
     no_digest = 0
@@ -183,12 +205,9 @@ def net_beneficiary_trend(phase: RolloutPhase, *, today: dt.date | None = None) 
         return []
     rows = {
         row["period_start"]: row
-        for row in ScoreSnapshot.objects.filter(
+        for row in net_beneficiary_counts(ScoreSnapshot.objects.filter(
             user__in=phase_people(phase).values("pk"), period_start__gte=first, period_start__lte=this_monday
-        )
-        .values("period_start")
-        .annotate(scored=Count("pk"), net_beneficiaries=Count("pk", filter=Q(net_minutes__gt=0)))
-        .order_by("period_start")
+        ), "period_start")
     }
     weeks = (this_monday - first).days // 7 + 1
     shares = []
@@ -224,22 +243,50 @@ def phase_events(phase: RolloutPhase) -> QuerySet[PhaseEvent]:
     return phase.events.select_related("actor").order_by("-happened_at", "-pk")
 
 
+def _status_since() -> Subquery:
+    """Return when the outer phase entered its present status (its latest event to that status)."""
+    return Subquery(
+        PhaseEvent.objects.filter(phase=OuterRef("pk"), to_status=OuterRef("status"))
+        .order_by("-happened_at").values("happened_at")[:1]
+    )
+
+
+def phase_status_since(phase: RolloutPhase) -> dt.datetime | None:
+    """Return when the phase entered its present status: its status is history, dated."""
+    return (
+        phase.events.filter(to_status=phase.status).order_by("-happened_at").values_list("happened_at", flat=True)
+        .first()
+    )
+
+
 @dataclass(frozen=True)
 class PhaseRow:
+    """A phase with its status (history: when the gate passed, with that date) and its latest
+    stored evaluation (the gate measured now), two different things shown apart."""
+
     phase: RolloutPhase
     people: int
     evaluation: GateEvaluation | None
     is_first: bool
     is_last: bool
+    status_since: dt.datetime | None = None
+
+    @property
+    def passed_earlier_not_now(self) -> bool:
+        return self.phase.status == PhaseStatus.GATE_PASSED and self.evaluation is not None \
+            and not self.evaluation.passed
 
 
 def phase_rows(*, organisation_id: int) -> list[PhaseRow]:
     """Return the organisation's phases in order, with people covered and the stored gate result."""
-    phases = list(RolloutPhase.objects.filter(organisation_id=organisation_id).annotate(people_count=_people_count()))
+    phases = list(
+        RolloutPhase.objects.filter(organisation_id=organisation_id)
+        .annotate(people_count=_people_count(), status_since=_status_since())
+    )
     latest = latest_evaluations(phases)
     return [
         PhaseRow(phase=p, people=p.people_count, evaluation=latest.get(p.pk),
-                 is_first=i == 0, is_last=i == len(phases) - 1)
+                 is_first=i == 0, is_last=i == len(phases) - 1, status_since=p.status_since)
         for i, p in enumerate(phases)
     ]
 

@@ -144,6 +144,7 @@ def phase_detail(request: HttpRequest, phase_id: int) -> HttpResponse:
     context.update({
         "phase": phase,
         "people": selectors.phase_people(phase).count(),
+        "status_since": selectors.phase_status_since(phase),
         "previous": selectors.previous_phase(phase),
         "needs_override": selectors.go_live_needs_override(phase),
         "events": selectors.phase_events(phase),

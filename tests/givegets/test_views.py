@@ -1,5 +1,6 @@
 """Give-Get pages: who may open what, what each role sees, and the contract form."""
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -79,9 +80,15 @@ def test_lead_sees_roles_with_broken_promises_first_with_counts(world: Any, cont
     service_contract = factories.ContractFactory(
         role=world.roles[RoleKind.SERVICE_AGENT], give_kind=EventKind.CASE_LOGGED,
         get_kind=DeliveryKind.CUSTOMER_CONTEXT)
+    settled = week_start(timezone.localdate()) - dt.timedelta(weeks=1)
+    ContractStatusFactory(contract=contract, user=world.rita, status=ContractStatusKind.HONOURED, period_start=settled)
+    ContractStatusFactory(contract=contract, user=world.ronja, status=ContractStatusKind.NOT_GIVING,
+                          period_start=settled)
+    ContractStatusFactory(contract=service_contract, user=world.sam, status=ContractStatusKind.BROKEN,
+                          period_start=settled)
+    # The week in progress: a promise not kept yet is not broken; a kept one shows as progress.
+    ContractStatusFactory(contract=contract, user=world.ronja, status=ContractStatusKind.BROKEN)
     ContractStatusFactory(contract=contract, user=world.rita, status=ContractStatusKind.HONOURED)
-    ContractStatusFactory(contract=contract, user=world.ronja, status=ContractStatusKind.NOT_GIVING)
-    ContractStatusFactory(contract=service_contract, user=world.sam, status=ContractStatusKind.BROKEN)
 
     response = world.client_for(world.lene).get(reverse("givegets:contracts"))
 
@@ -91,8 +98,9 @@ def test_lead_sees_roles_with_broken_promises_first_with_counts(world: Any, cont
     assert [r.contract for r in response.context["broken_rows"]] == [service_contract]
     assert "1 person gave but got no Customer context in one view back" in html
     assert 'class="chart"' in html
-    this_week = response.context["trend_rows"][-1]
-    assert this_week == (week_start(timezone.localdate()), 1, 1, 50.0)
+    assert response.context["trend_rows"][-1] == (settled, 1, 1, 50.0)
+    assert response.context["in_progress_honoured"] == 1
+    assert "1 promise kept so far" in html
 
 
 def test_rep_sees_own_contract_with_status_in_plain_words(world: Any, contract: GiveGetContract) -> None:
@@ -113,8 +121,11 @@ def test_rep_of_another_role_does_not_see_sales_contracts(world: Any, contract: 
 
 
 def test_manager_sees_only_their_teams_aggregates(world: Any, contract: GiveGetContract) -> None:
-    ContractStatusFactory(contract=contract, user=world.rita, status=ContractStatusKind.BROKEN)
-    ContractStatusFactory(contract=contract, user=world.ronja, status=ContractStatusKind.HONOURED)  # South
+    settled = week_start(timezone.localdate()) - dt.timedelta(weeks=1)
+    ContractStatusFactory(contract=contract, user=world.rita, status=ContractStatusKind.BROKEN, period_start=settled)
+    ContractStatusFactory(contract=contract, user=world.ronja, status=ContractStatusKind.HONOURED,
+                          period_start=settled)  # South
+    ContractStatusFactory(contract=contract, user=world.rita, status=ContractStatusKind.HONOURED)  # in progress
     response = world.client_for(world.mads).get(reverse("givegets:contracts"))
     [row] = response.context["team_rows"]
     assert (row.honoured, row.broken, row.not_giving) == (0, 1, 0)
@@ -180,4 +191,4 @@ def test_pages_render_in_danish(world: Any, contract: GiveGetContract) -> None:
     assert "Dine Give-Gets" in html
     lead_html = world.client_for(world.lene).get(
         reverse("givegets:contracts"), HTTP_ACCEPT_LANGUAGE="da").content.decode()
-    assert "Brudte løfter denne uge" in lead_html
+    assert "Brudte løfter i den seneste afsluttede uge" in lead_html

@@ -46,7 +46,7 @@ def test_lead_creates_a_phase_sees_its_gate_fail_and_overrides_with_a_reason(wor
     page.get_by_role("button", name="Go live").click()
     assert page.get_by_test_id("phase-status").inner_text() == "Live"
     page.get_by_role("button", name="Evaluate gate now").click()
-    assert page.get_by_test_id("gate-result").inner_text() == "Gate not passed"
+    assert page.get_by_test_id("gate-result").inner_text() == "Would not pass now"
     assert page.get_by_test_id("phase-status").inner_text() == "Gate failed"
     assert "0 of 1 scored" in page.get_by_test_id("miss-sentences").inner_text()
 

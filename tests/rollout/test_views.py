@@ -120,7 +120,7 @@ def test_readiness_shows_criteria_trend_and_aggregate_story_without_names(world:
     snapshot(world.sam, net=-10)
     gate_evaluate(phase=phase, today=TODAY)
     body = world.client_for(world.lene).get(reverse("rollout:detail", args=[phase.pk])).content.decode()
-    assert "Gate not passed" in body
+    assert "Would not pass now" in body
     assert "1 of 2 scored people are net beneficiaries." in body
     assert '<svg class="chart"' in body
     assert 'data-testid="trend-table"' in body
