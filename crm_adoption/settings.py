@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "apps.service",
     "apps.dashboards",
     "apps.demo",
+    "apps.adoption",
 ]
 
 MIDDLEWARE = [
