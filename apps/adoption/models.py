@@ -8,9 +8,7 @@ from django.utils.translation import gettext_lazy as _
 class ExcludedPerson(models.Model):
     """A person the lead marks as an internal or test user: left out of every adoption figure."""
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="adoption_exclusion"
-    )
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="adoption_exclusion")
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     class Meta:

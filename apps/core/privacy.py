@@ -24,9 +24,7 @@ def may_show_aggregate(people: int, *, min_people: int = MIN_PEOPLE) -> bool:
     return people >= min_people
 
 
-def breakdown_disclosure(
-    *, total: int, group_sizes: Mapping[str, int], min_people: int = MIN_PEOPLE
-) -> Disclosure:
+def breakdown_disclosure(*, total: int, group_sizes: Mapping[str, int], min_people: int = MIN_PEOPLE) -> Disclosure:
     """Return whether a breakdown of `total` people into `group_sizes` may be shown, whole.
 
     Groups of zero people reveal nobody and are fine. Any group of 1..min_people-1 people —

@@ -70,13 +70,13 @@ def test_weekly_lifecycle_transitions_and_warning() -> None:
     org = factories.OrganisationFactory()
     last_week = MONDAY - dt.timedelta(days=7)
     long_ago = MONDAY - dt.timedelta(days=21)
-    _person(org, "newbie", [MONDAY])                 # first activity this week: new
-    _person(org, "steady", [last_week, MONDAY])      # this and last week: returning
-    _person(org, "back", [long_ago, MONDAY])         # active before, not last week: resurrecting
-    _person(org, "slipped1", [last_week])            # last week, not this: dormant
+    _person(org, "newbie", [MONDAY])  # first activity this week: new
+    _person(org, "steady", [last_week, MONDAY])  # this and last week: returning
+    _person(org, "back", [long_ago, MONDAY])  # active before, not last week: resurrecting
+    _person(org, "slipped1", [last_week])  # last week, not this: dormant
     _person(org, "slipped2", [long_ago, last_week])  # dormant
-    _person(org, "slipped3", [last_week])            # dormant
-    _person(org, "gone_long", [long_ago])            # neither week: not counted
+    _person(org, "slipped3", [last_week])  # dormant
+    _person(org, "gone_long", [long_ago])  # neither week: not counted
     result = weekly_lifecycle(people=counted_people(organisation_id=org.pk), monday=MONDAY)
     assert result == Lifecycle(new=1, returning=1, resurrecting=1, dormant=3)
     assert result.warning is True  # 3 > 1 + 1
