@@ -58,7 +58,7 @@ def phase_impact(
     if len(treated) < min_group_people or len(control) < min_group_people:
         return None
     estimate = fmean(treated) - fmean(control)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - a reproducible bootstrap, not a secret
     draws = sorted(
         fmean(rng.choices(treated, k=len(treated))) - fmean(rng.choices(control, k=len(control)))
         for _ in range(resamples)

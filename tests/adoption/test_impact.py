@@ -37,7 +37,8 @@ def test_hand_computed_estimate_and_deterministic_interval() -> None:
     comparison = [PersonWeeks(before=[10], after=[15])] * 5
     # phase change mean (30*3 + 20*2) / 5 = 26; comparison change 5; difference 21
     first = phase_impact(phase=phase, comparison=comparison, seed=3)
-    assert first is not None and first.estimate == 21
+    assert first is not None
+    assert first.estimate == 21
     assert first == phase_impact(phase=phase, comparison=comparison, seed=3)
     # resampled phase means lie in 20..30 and the comparison is always 5: draws lie in 15..25
     assert 15 <= first.low < 21 < first.high <= 25
