@@ -23,4 +23,5 @@ urlpatterns = [
     path("coaching/", include("apps.coaching.urls")),
     path("ambassadors/", include("apps.ambassadors.urls")),
     path("service/", include("apps.service.urls")),
+    path("adoption/", include("apps.adoption.urls")),
 ]
