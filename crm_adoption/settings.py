@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "apps.dashboards",
     "apps.demo",
     "apps.people",
+    "apps.adoption",
 ]
 
 MIDDLEWARE = [

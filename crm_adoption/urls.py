@@ -25,4 +25,5 @@ urlpatterns = [
     path("service/", include("apps.service.urls")),
     path("organisation/people/", include("apps.people.urls")),
     path("integrations/", include("apps.integrations.urls")),
+    path("adoption/", include("apps.adoption.urls")),
 ]

@@ -41,6 +41,8 @@ MATRIX: list[tuple[str, Url, list[int]]] = [
     ("log activity", lambda w: "/activities/log/", [LOGIN, 403, 200, 200, 200, 200, 200, 200]),
     ("log targets", lambda w: "/activities/targets/?q=a", [LOGIN, 403, 200, 200, 200, 200, 200, 200]),
     ("data-use charter", lambda w: "/trust/charter/", [LOGIN, 403, 200, 200, 200, 200, 200, 200]),
+    ("adoption figures", lambda w: "/adoption/", [LOGIN, 403, 403, 403, 403, 200, 403, 403]),
+    ("my adoption", lambda w: "/adoption/me/", [LOGIN, 403, 200, 200, 200, 200, 200, 200]),
     ("API my score", lambda w: "/api/me/score/", [403, 200, 200, 200, 200, 200, 200, 200]),
     ("integration keys", lambda w: "/integrations/keys/", [LOGIN, 403, 403, 403, 403, 200, 403, 403]),
     ("unmapped identities", lambda w: "/integrations/identities/", [LOGIN, 403, 403, 403, 403, 200, 403, 403]),

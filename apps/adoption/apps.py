@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class AdoptionConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "apps.adoption"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from apps.adoption.receivers import record_login
+
+        user_logged_in.connect(record_login, dispatch_uid="adoption_record_login")

@@ -1,0 +1,92 @@
+"""Time the adoption figures beside one raw GROUP BY user, day over the same usage rows.
+
+People and days come from BENCH_ADOPTION_PEOPLE / BENCH_ADOPTION_DAYS (defaults below; the
+issue's full size is 10,000 people over 90 days).
+"""
+
+import datetime as dt
+import os
+import time
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.utils import timezone
+
+from apps.adoption.selectors import active_days_by_person, counted_people, frequency_buckets, weekly_lifecycle
+from apps.core.periods import week_start
+from apps.roles.models import Membership, Organisation, Role, RoleKind
+from apps.usage.kinds import EventKind, EventSource
+from apps.usage.models import UsageEvent
+
+User = get_user_model()
+PEOPLE = int(os.environ.get("BENCH_ADOPTION_PEOPLE", "2000"))
+DAYS = int(os.environ.get("BENCH_ADOPTION_DAYS", "90"))
+BATCH = 5000
+
+
+def _build(today: dt.date) -> int:
+    org = Organisation.objects.create(name="Bench adoption org")
+    role = Role.objects.create(organisation=org, kind=RoleKind.SALES_REP, name="Sales rep")
+    users = User.objects.bulk_create([User(username=f"bench-adoption-{i}", password="!") for i in range(PEOPLE)])
+    Membership.objects.bulk_create([Membership(user=u, organisation=org, role=role) for u in users])
+    start = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=DAYS - 1), dt.time(8)))
+    batch: list[UsageEvent] = []
+    total = 0
+    for i, user in enumerate(users):
+        every = 1 + i % 7  # daily users down to weekly ones
+        for day in range(0, DAYS, every):
+            for n in range(1 + i % 4):
+                batch.append(
+                    UsageEvent(
+                        user=user,
+                        kind=EventKind.CALL_LOGGED,
+                        source=EventSource.APP,
+                        occurred_at=start + dt.timedelta(days=day, minutes=37 * n),
+                        idempotency_key=f"bench-{i}-{day}-{n}",
+                    )
+                )
+        if len(batch) >= BATCH:
+            UsageEvent.objects.bulk_create(batch)
+            total += len(batch)
+            batch = []
+    UsageEvent.objects.bulk_create(batch)
+    return total + len(batch)
+
+
+def main() -> None:
+    today = timezone.localdate()
+    started = time.perf_counter()
+    events = _build(today)
+    print(f"   built {PEOPLE} people, {DAYS} days, {events} events in {time.perf_counter() - started:.1f} s")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh statistics, as a live database would have
+    org_id = Organisation.objects.get(name="Bench adoption org").pk
+    people = counted_people(organisation_id=org_id)
+    first_day = today - dt.timedelta(days=DAYS - 1)
+
+    started = time.perf_counter()
+    days = active_days_by_person(people=people, first_day=first_day, last_day=today)
+    t_days = time.perf_counter() - started
+    started = time.perf_counter()
+    buckets = frequency_buckets(people=people, today=today)
+    t_buckets = time.perf_counter() - started
+    started = time.perf_counter()
+    lifecycle = weekly_lifecycle(people=people, monday=week_start(today))
+    t_lifecycle = time.perf_counter() - started
+    adoption = t_days + t_buckets + t_lifecycle
+    print(f"   active days ({len(days)} people): {t_days * 1000:.0f} ms")
+    print(f"   frequency buckets {buckets}: {t_buckets * 1000:.0f} ms")
+    print(f"   weekly lifecycle {lifecycle}: {t_lifecycle * 1000:.0f} ms")
+
+    day_sql = "DATE(occurred_at)" if connection.vendor == "postgresql" else "date(occurred_at)"
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT user_id, {day_sql}, COUNT(*) FROM usage_usageevent GROUP BY user_id, {day_sql}"  # noqa: S608
+        )
+        rows = len(cursor.fetchall())
+    groupby = time.perf_counter() - started
+    print(f"   raw GROUP BY user, day ({rows} rows): {groupby * 1000:.0f} ms")
+    print(f"   adoption figures in all: {adoption * 1000:.0f} ms")
+    print(f"ratio adoption_vs_groupby={adoption / groupby:.2f}")
