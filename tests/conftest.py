@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AbstractUser
+from django.db import connection
 from django.test import Client
 
 from apps.activities.models import Stage
@@ -32,8 +33,19 @@ class World:
     stages: list[Stage]
 
     def client_for(self, user: AbstractUser) -> Client:
+        """A client logged in as `user`, as if that login's own request had committed.
+
+        Logging in records a login event and asks for a refresh after commit. A test's
+        transaction never commits, so the request is run here and dropped, as a commit would:
+        otherwise it would stand in for the refresh a later write in the test asks for.
+        """
         client = Client()
+        pending = connection.run_on_commit
+        start = len(pending)
         client.force_login(user)
+        committed, pending[start:] = pending[start:], []
+        for _savepoints, callback, _robust in committed:
+            callback()
         return client
 
 

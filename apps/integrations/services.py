@@ -1,5 +1,6 @@
 """Writes for integrations: keys, batch ingestion with per-item answers, held events and their replay."""
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,7 @@ from apps.integrations.models import HeldEvent, IntegrationKey, KeyScope
 from apps.roles.models import Membership
 from apps.usage.kinds import EventSource
 from apps.usage.models import UsageEvent
-from apps.usage.services import EventInput, usage_events_record_many
+from apps.usage.services import EventInput, usage_events_insert
 
 ACCEPTED, DUPLICATE, HELD, REJECTED = "accepted", "duplicate", "held", "rejected"
 
@@ -53,12 +54,9 @@ class ItemResult:
 def _insert_events(events: list[EventInput]) -> set[tuple[str, str]]:
     """Insert events, skipping keys already recorded; return the (source, key) pairs newly inserted.
 
-    The one call into the usage log's bulk insert, so moving to `usage_events_insert` is one line.
+    The one call into the usage log's bulk insert (one INSERT … ON CONFLICT DO NOTHING RETURNING per batch).
     """
-    wanted = {(e.source, e.idempotency_key) for e in events}
-    before = _existing_keys(wanted)
-    usage_events_record_many(events=events)
-    return wanted - before
+    return usage_events_insert(events=events)
 
 
 def _existing_keys(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -141,7 +139,11 @@ def events_ingest(
 
 def _scoped_key(organisation_id: int, key: str) -> str:
     # Keys are namespaced per organisation so one organisation's key never answers for another's.
-    return f"org{organisation_id}:{key}"[:200]
+    # A key that no longer fits with its prefix is hashed, never cut: two cut keys could collide.
+    scoped = f"org{organisation_id}:{key}"
+    if len(scoped) <= 200:
+        return scoped
+    return f"org{organisation_id}:sha256:{hashlib.sha256(key.encode()).hexdigest()}"
 
 
 def _hold(organisation_id: int, held: list[tuple[int, HeldEvent]], source: str) -> dict[int, str]:

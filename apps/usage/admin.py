@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from apps.usage.models import UsageEvent
+from apps.usage.models import RefreshMark, UsageEvent
 
 
 @admin.register(UsageEvent)
@@ -20,4 +20,18 @@ class UsageEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: UsageEvent | None = None) -> bool:
+        return False
+
+
+@admin.register(RefreshMark)
+class RefreshMarkAdmin(admin.ModelAdmin):
+    """Who waits for a refresh, and since when (a backlog that does not shrink means no worker)."""
+
+    list_display = ["user", "since", "marked_at"]
+    ordering = ["marked_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: RefreshMark | None = None) -> bool:
         return False

@@ -164,7 +164,10 @@ def refresh_marks_add(*, since_by_user: dict[int, dt.datetime]) -> None:
     """Mark people for refresh (keeping each one's earliest new event); drain after commit.
 
     Must run inside the transaction that wrote the events, so the marks commit with them.
-    One upsert statement; one drain task per transaction, however many events it wrote.
+    One upsert statement and one drain request per call, however many events the call wrote
+    (a batch asks once). Repeated requests in one transaction are not merged: a drain that
+    finds the marks already taken is one cheap query, and merging by scanning the pending
+    callbacks would wrongly rely on a callback a rolled-back or never-committed block owns.
     """
     if not since_by_user:
         return
@@ -182,8 +185,7 @@ def refresh_marks_add(*, since_by_user: dict[int, dt.datetime]) -> None:
             "since = CASE WHEN excluded.since < mark.since THEN excluded.since ELSE mark.since END",
             params,
         )
-    if not any(entry[1] is refresh_marks_drain_enqueue for entry in connection.run_on_commit):
-        transaction.on_commit(refresh_marks_drain_enqueue)
+    transaction.on_commit(refresh_marks_drain_enqueue)
 
 
 def refresh_marks_drain_enqueue() -> None:

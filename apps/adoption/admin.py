@@ -1,0 +1,12 @@
+"""Django admin: people left out of adoption figures (test accounts, integration users)."""
+
+from django.contrib import admin
+
+from apps.adoption.models import ExcludedPerson
+
+
+@admin.register(ExcludedPerson)
+class ExcludedPersonAdmin(admin.ModelAdmin):
+    list_display = ["user", "reason"]
+    search_fields = ["user__username", "user__email", "reason"]
+    autocomplete_fields = ["user"]
