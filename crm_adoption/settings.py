@@ -270,6 +270,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
         "options": {"expires": 12 * 60 * 60},
     },
+    # Every 5 minutes: a CRM log upload whose task could not be queued (broker down) is queued now.
+    "resume-usage-imports": {
+        "task": "apps.integrations.tasks.resume_usage_imports",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
+    },
     # Every 15 minutes: an import still running 30 minutes after it started lost its task; resume it.
     "resume-stalled-imports": {
         "task": "apps.imports.tasks.resume_stalled_imports",
