@@ -8,11 +8,15 @@ from django.db.models import F, Min
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from apps.core.enqueue import task_enqueue_on_commit
 from apps.quickwins import evaluation
 from apps.quickwins.models import Nudge, NudgeKind, QuickWinMilestone, QuickWinResult, QuickWinStatus
 from apps.roles.models import Membership, Role, TeamMember
 from apps.usage.kinds import EventKind
 from apps.usage.models import UsageEvent
+
+# Registered by QuickwinsConfig.ready(), which imports the tasks module.
+REFRESH_MILESTONES_TASK = "apps.quickwins.tasks.refresh_quickwins_for_milestones"
 
 
 def quickwin_results_refresh(
@@ -113,9 +117,7 @@ def _milestone_errors(
 
 
 def _enqueue_refresh(milestone_id: int) -> None:
-    from apps.quickwins.tasks import refresh_quickwins_for_milestones
-
-    transaction.on_commit(lambda: refresh_quickwins_for_milestones.delay(milestone_ids=[milestone_id]))
+    task_enqueue_on_commit(REFRESH_MILESTONES_TASK, milestone_ids=[milestone_id])
 
 
 @transaction.atomic
