@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.enqueue import task_enqueue_on_commit
 from apps.core.periods import period_for_monday, week_start
+from apps.core.services import model_update
 from apps.givegets import classification
 from apps.givegets.defaults import DEFAULT_CONTRACTS
 from apps.givegets.models import Cadence, ContractStatus, Delivery, DeliveryKind, GiveGetContract
@@ -215,17 +216,11 @@ def contract_update(
     if errors:
         raise ValidationError(errors)
     locked = GiveGetContract.objects.select_for_update().get(pk=contract.pk)
-    locked.role = role  # type: ignore[assignment]
-    locked.give_kind = give_kind
-    locked.give_expected_minutes = give_expected_minutes  # type: ignore[assignment]
-    locked.get_kind = get_kind
-    locked.get_minutes_saved = get_minutes_saved  # type: ignore[assignment]
-    locked.cadence = cadence
-    locked.wiifm = wiifm.strip()
-    locked.full_clean()
-    locked.save(update_fields=[
-        "role", "give_kind", "give_expected_minutes", "get_kind", "get_minutes_saved", "cadence", "wiifm",
-    ])
+    data = {
+        "role": role, "give_kind": give_kind, "give_expected_minutes": give_expected_minutes, "get_kind": get_kind,
+        "get_minutes_saved": get_minutes_saved, "cadence": cadence, "wiifm": wiifm.strip(),
+    }
+    model_update(instance=locked, fields=list(data), data=data)
     # A changed give or get changes who kept it, so this week's stored statuses are redone.
     _enqueue_classification([locked.pk])
     return locked
