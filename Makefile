@@ -42,6 +42,7 @@ run: demo
 test: $(BIN)/activate
 	$(BIN)/ruff check .
 	$(BIN)/mypy apps crm_adoption
+	$(BIN)/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run > /dev/null
 	DEBUG=false SECRET_KEY=test-only-key $(BIN)/pytest $(PYTEST_ARGS)
 

@@ -90,7 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.roles.context_processors.viewer_role",
-                "apps.core.navigation.navigation",
+                "apps.roles.context_processors.navigation",
             ],
         },
     },

@@ -6,30 +6,21 @@ Reps see their own data; managers their own teams; project leads configuration a
 from collections.abc import Callable
 
 import pytest
-from django.test import Client
 
 from apps.trust.models import AccessRecord
 from tests import factories
 from tests.conftest import World
+from tests.permissions import LOGIN, Expected, assert_row
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "outsider", "rita", "ronja", "mads", "lene", "sam", "maja"]
-LOGIN = 302  # anonymous people are sent to the login page
-
-
-def client_as(world: World, who: str) -> Client:
-    if who == "anonymous":
-        return Client()
-    if who == "outsider":
-        return world.client_for(factories.UserFactory(username="outsider"))
-    return world.client_for(getattr(world, who))
 
 
 Url = Callable[[World], str]
 
 # url, expected per role (in ROLES order)
-MATRIX: list[tuple[str, Url, list[int]]] = [
+MATRIX: list[tuple[str, Url, list[Expected]]] = [
     ("home", lambda w: "/", [LOGIN, 302, 302, 302, 302, 302, 302, 302]),
     ("my dashboard", lambda w: "/me/", [LOGIN, 403, 200, 200, 200, 200, 200, 200]),
     ("rita's page", lambda w: f"/people/{w.rita.pk}/", [LOGIN, 403, 302, 404, 200, 404, 404, 404]),
@@ -58,9 +49,8 @@ MATRIX: list[tuple[str, Url, list[int]]] = [
 
 
 @pytest.mark.parametrize(("name", "url", "expected"), MATRIX, ids=[m[0] for m in MATRIX])
-def test_page_access_by_role(world: World, name: str, url: Url, expected: list[int]) -> None:
-    actual = [client_as(world, who).get(url(world)).status_code for who in ROLES]
-    assert dict(zip(ROLES, actual, strict=True)) == dict(zip(ROLES, expected, strict=True))
+def test_page_access_by_role(world: World, name: str, url: Url, expected: list[Expected]) -> None:
+    assert_row(world, lambda client: client.get(url(world)), dict(zip(ROLES, expected, strict=True)))
 
 
 def test_forbidden_pages_show_no_personal_data(world: World) -> None:

@@ -30,11 +30,6 @@ def period_for_monday(monday: dt.date) -> Period:
     return Period(monday=monday, start=start, end=end)
 
 
-def period_containing(moment: dt.datetime) -> Period:
-    """Return the week that contains `moment`."""
-    return period_for_monday(week_start(timezone.localtime(moment).date()))
-
-
 def rolling_window(monday: dt.date, weeks: int = ROLLING_WEEKS) -> tuple[dt.datetime, dt.datetime]:
     """Return [start, end) covering `weeks` weeks that end with the week starting `monday`."""
     first = period_for_monday(monday - dt.timedelta(weeks=weeks - 1))

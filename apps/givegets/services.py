@@ -12,13 +12,18 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.enqueue import task_enqueue_on_commit
 from apps.core.periods import period_for_monday, week_start
+from apps.core.services import model_update
 from apps.givegets import classification
 from apps.givegets.defaults import DEFAULT_CONTRACTS
 from apps.givegets.models import Cadence, ContractStatus, Delivery, DeliveryKind, GiveGetContract
 from apps.roles.models import Membership, Role
 from apps.usage.kinds import EventKind
 from apps.usage.models import UsageEvent
+from apps.usage.services import refresh_marks_add
+
+CLASSIFY_TASK = "apps.givegets.tasks.classify_contracts"  # registered by GivegetsConfig.ready()
 
 User = get_user_model()
 
@@ -101,14 +106,15 @@ def deliveries_consume(*, user_id: int, delivery_ids: list[int], at: dt.datetime
 
     One score recompute follows after commit, however many were consumed.
     """
+    consumed_at = at or timezone.now()
     unconsumed = Delivery.objects.filter(user_id=user_id, pk__in=delivery_ids, consumed_at__isnull=True)
     # Lock first so two requests opening the same gets cannot both count them.
     locked_ids = list(unconsumed.select_for_update().values_list("pk", flat=True))
-    changed = Delivery.objects.filter(pk__in=locked_ids).update(consumed_at=at or timezone.now())
+    changed = Delivery.objects.filter(pk__in=locked_ids).update(consumed_at=consumed_at)
     if changed:
-        from apps.scoring.tasks import recompute_user_scores
-
-        transaction.on_commit(lambda: recompute_user_scores.delay(user_ids=[user_id]))
+        # Gets are score inputs: mark the person like new events do, and the usage log's
+        # refresh consumers (scoring among them) recompute from this week after commit.
+        refresh_marks_add(since_by_user={user_id: consumed_at})
     return changed
 
 
@@ -156,10 +162,8 @@ def _contract_errors(
 
 
 def _enqueue_classification(contract_ids: list[int]) -> None:
-    from apps.givegets.tasks import classify_contracts
-
     if contract_ids:
-        transaction.on_commit(lambda: classify_contracts.delay(contract_ids=contract_ids))
+        task_enqueue_on_commit(CLASSIFY_TASK, contract_ids=contract_ids)
 
 
 @transaction.atomic
@@ -212,17 +216,11 @@ def contract_update(
     if errors:
         raise ValidationError(errors)
     locked = GiveGetContract.objects.select_for_update().get(pk=contract.pk)
-    locked.role = role  # type: ignore[assignment]
-    locked.give_kind = give_kind
-    locked.give_expected_minutes = give_expected_minutes  # type: ignore[assignment]
-    locked.get_kind = get_kind
-    locked.get_minutes_saved = get_minutes_saved  # type: ignore[assignment]
-    locked.cadence = cadence
-    locked.wiifm = wiifm.strip()
-    locked.full_clean()
-    locked.save(update_fields=[
-        "role", "give_kind", "give_expected_minutes", "get_kind", "get_minutes_saved", "cadence", "wiifm",
-    ])
+    data = {
+        "role": role, "give_kind": give_kind, "give_expected_minutes": give_expected_minutes, "get_kind": get_kind,
+        "get_minutes_saved": get_minutes_saved, "cadence": cadence, "wiifm": wiifm.strip(),
+    }
+    model_update(instance=locked, fields=list(data), data=data)
     # A changed give or get changes who kept it, so this week's stored statuses are redone.
     _enqueue_classification([locked.pk])
     return locked

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from apps.activities.models import Stage
+from apps.core.enqueue import task_enqueue_on_commit
 from apps.core.errors import ApplicationError
 from apps.identities.services import external_identity_add
 from apps.people.importing import PersonRow
@@ -326,7 +327,6 @@ def go_live_fill(*, organisation_id: int, user_ids: Sequence[int]) -> int:
     their role; like going live itself, the date is never before today for a newcomer, and a date
     already set is kept. Their quick wins are refreshed after commit. Returns how many were set.
     """
-    from apps.quickwins.tasks import refresh_quickwins_for_users
     from apps.rollout.models import PhaseStatus, RolloutPhase
 
     memberships = list(
@@ -358,5 +358,5 @@ def go_live_fill(*, organisation_id: int, user_ids: Sequence[int]) -> int:
     Membership.objects.bulk_update(changed, ["go_live_on"])
     changed_ids = [m.user_id for m in changed]
     if changed_ids:
-        transaction.on_commit(lambda: refresh_quickwins_for_users.delay(user_ids=changed_ids))
+        task_enqueue_on_commit("apps.quickwins.tasks.refresh_quickwins_for_users", user_ids=changed_ids)
     return len(changed)

@@ -8,11 +8,16 @@ from django.db.models import F, Min
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from apps.core.enqueue import task_enqueue_on_commit
+from apps.core.services import model_update
 from apps.quickwins import evaluation
 from apps.quickwins.models import Nudge, NudgeKind, QuickWinMilestone, QuickWinResult, QuickWinStatus
 from apps.roles.models import Membership, Role, TeamMember
 from apps.usage.kinds import EventKind
 from apps.usage.models import UsageEvent
+
+# Registered by QuickwinsConfig.ready(), which imports the tasks module.
+REFRESH_MILESTONES_TASK = "apps.quickwins.tasks.refresh_quickwins_for_milestones"
 
 
 def quickwin_results_refresh(
@@ -113,9 +118,7 @@ def _milestone_errors(
 
 
 def _enqueue_refresh(milestone_id: int) -> None:
-    from apps.quickwins.tasks import refresh_quickwins_for_milestones
-
-    transaction.on_commit(lambda: refresh_quickwins_for_milestones.delay(milestone_ids=[milestone_id]))
+    task_enqueue_on_commit(REFRESH_MILESTONES_TASK, milestone_ids=[milestone_id])
 
 
 @transaction.atomic
@@ -144,12 +147,8 @@ def milestone_update(
         raise ValidationError(errors)
     locked = QuickWinMilestone.objects.select_for_update().get(pk=milestone.pk)
     role_changed = locked.role_id != role.pk  # type: ignore[union-attr]
-    locked.role = role  # type: ignore[assignment]
-    locked.name = name.strip()
-    locked.event_kind = event_kind
-    locked.due_days = due_days  # type: ignore[assignment]
-    locked.full_clean()
-    locked.save(update_fields=["role", "name", "event_kind", "due_days"])
+    data = {"role": role, "name": name.strip(), "event_kind": event_kind, "due_days": due_days}
+    model_update(instance=locked, fields=list(data), data=data)
     if role_changed:
         # Results belong to the old role's people; the refresh writes the new role's.
         QuickWinResult.objects.filter(milestone=locked).delete()

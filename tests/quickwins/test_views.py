@@ -15,6 +15,7 @@ from apps.quickwins.services import deadline_nudges_send
 from apps.roles.models import RoleKind
 from apps.usage.kinds import EventKind
 from tests import factories
+from tests.permissions import assert_pages, send
 from tests.quickwins.factories import MilestoneFactory, ResultFactory
 
 PEOPLE = ["rita", "mads", "lene", "sam", "maja"]
@@ -47,8 +48,7 @@ MATRIX = {
 @pytest.mark.parametrize("username", PEOPLE)
 def test_permission_matrix(world: Any, milestone: QuickWinMilestone, username: str) -> None:
     client = world.client_for(getattr(world, username))
-    for page, (method, url) in _urls(milestone).items():
-        assert getattr(client, method)(url).status_code == MATRIX[username][page], (username, page)
+    assert_pages(client, {page: send(method, url) for page, (method, url) in _urls(milestone).items()}, MATRIX[username])
     delete = client.post(reverse("quickwins:milestone_delete", args=[milestone.pk]))
     assert delete.status_code == (302 if username == "lene" else 403)
     assert QuickWinMilestone.objects.filter(pk=milestone.pk).exists() is (username != "lene")
