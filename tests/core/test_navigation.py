@@ -24,7 +24,8 @@ EXPECTED_WORK = {
     "mads": ["dashboards:team", "coaching:team", "rollout:team", "pulse:team", "campaigns:overview",
              "ambassadors:list"],
     "lene": ["dashboards:lead", "rollout:phases", "pulse:overview", "suggestions:rules", "campaigns:overview",
-             "ambassadors:list", "people:list", "integrations:keys", "integrations:identities"],
+             "ambassadors:list", "people:list", "integrations:keys", "integrations:identities",
+             "integrations:usage_imports"],
 }
 
 
