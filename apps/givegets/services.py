@@ -130,6 +130,7 @@ def _contract_errors(
     get_minutes_saved: Decimal | None,
     cadence: str,
     existing_pk: int | None,
+    get_crm_report: str = "",
 ) -> dict[str, list[str]]:
     """Return every reason the contract cannot be saved, by field; empty when it can."""
     errors: dict[str, list[str]] = {}
@@ -149,6 +150,8 @@ def _contract_errors(
         errors["get_minutes_saved"] = [_("Minutes saved must be more than 0.")]
     if cadence not in Cadence.values:
         errors["cadence"] = [_("Choose how often the get is delivered.")]
+    if get_kind == DeliveryKind.CRM_REPORT and not get_crm_report.strip():
+        errors["get_crm_report"] = [_("Name the report or dashboard as your CRM's usage log writes it.")]
     if role is not None and give_kind and get_kind:
         duplicate = GiveGetContract.objects.filter(role=role, give_kind=give_kind, get_kind=get_kind)
         if existing_pk is not None:
@@ -176,11 +179,12 @@ def contract_create(
     get_minutes_saved: Decimal | None,
     cadence: str = Cadence.WEEKLY,
     wiifm: str = "",
+    get_crm_report: str = "",
 ) -> GiveGetContract:
     """Create a contract for a role; raise ValidationError (by field) and save nothing when invalid."""
     errors = _contract_errors(
         role=role, give_kind=give_kind, give_expected_minutes=give_expected_minutes, get_kind=get_kind,
-        get_minutes_saved=get_minutes_saved, cadence=cadence, existing_pk=None,
+        get_minutes_saved=get_minutes_saved, cadence=cadence, existing_pk=None, get_crm_report=get_crm_report,
     )
     if errors:
         raise ValidationError(errors)
@@ -189,6 +193,7 @@ def contract_create(
     contract = GiveGetContract(
         role=role, give_kind=give_kind, give_expected_minutes=give_expected_minutes, get_kind=get_kind,
         get_minutes_saved=get_minutes_saved, cadence=cadence, wiifm=wiifm.strip(),
+        get_crm_report=get_crm_report.strip() if get_kind == DeliveryKind.CRM_REPORT else "",
     )
     contract.full_clean()
     contract.save()
@@ -207,11 +212,12 @@ def contract_update(
     get_minutes_saved: Decimal | None,
     cadence: str,
     wiifm: str,
+    get_crm_report: str = "",
 ) -> GiveGetContract:
     """Change a contract; raise ValidationError (by field) and change nothing when invalid."""
     errors = _contract_errors(
         role=role, give_kind=give_kind, give_expected_minutes=give_expected_minutes, get_kind=get_kind,
-        get_minutes_saved=get_minutes_saved, cadence=cadence, existing_pk=contract.pk,
+        get_minutes_saved=get_minutes_saved, cadence=cadence, existing_pk=contract.pk, get_crm_report=get_crm_report,
     )
     if errors:
         raise ValidationError(errors)
@@ -219,6 +225,7 @@ def contract_update(
     data = {
         "role": role, "give_kind": give_kind, "give_expected_minutes": give_expected_minutes, "get_kind": get_kind,
         "get_minutes_saved": get_minutes_saved, "cadence": cadence, "wiifm": wiifm.strip(),
+        "get_crm_report": get_crm_report.strip() if get_kind == DeliveryKind.CRM_REPORT else "",
     }
     model_update(instance=locked, fields=list(data), data=data)
     # A changed give or get changes who kept it, so this week's stored statuses are redone.

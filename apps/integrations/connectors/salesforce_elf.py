@@ -60,9 +60,11 @@ def parse(text: str, *, now: dt.datetime | None = None) -> Parsed:
         kind = MAPPING.get(event_type, EventKind.OTHER)
         metadata: dict[str, str] = {"event_type": event_type}
         for column, name in (("DURATION", "duration_ms"), ("EFFECTIVE_PAGE_TIME", "effective_page_time_ms"),
-                             ("USER_NAME", "user_name")):
-            if row.get(column):
-                metadata[name] = row[column]
+                             ("USER_NAME", "user_name"), ("REPORT_ID", "report_id"), ("DASHBOARD_ID", "dashboard_id"),
+                             ("PAGE_URL", "page"), ("URI", "page")):
+            value = row.get(f"{column}_DERIVED") or row.get(column)
+            if value and name not in metadata:
+                metadata[name] = value
         request_id = row.get("REQUEST_ID", "")
         key = f"{FORMAT}:{event_type}:{request_id}" if request_id else row_hash(FORMAT, row)
         result.events.append(ParsedEvent(
