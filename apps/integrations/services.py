@@ -284,7 +284,8 @@ def usage_import_create(
     text = decode_upload(data)
     lines = text.splitlines(keepends=True)
     parsed = _parse(fmt, "".join(lines[:PREVIEW_ROWS + 1]), options)
-    identities = sorted({(e.identity_source, e.external_id) for e in parsed.events})
+    # Counted as the identity model compares them (e-mails without case, Salesforce ids in 18 characters).
+    identities = sorted({(e.identity_source, _canonical_id(e.identity_source, e.external_id)) for e in parsed.events})
     mapped = people_for_identities(organisation_id=organisation_id, identities=identities)
     unmapped = [external_id for pair in identities if pair not in mapped for external_id in [pair[1]]]
     preview = {
@@ -308,6 +309,13 @@ def usage_import_create(
     usage_import.file.save(f"{uuid.uuid4().hex}.csv", ContentFile(data), save=False)
     usage_import.save()
     return usage_import
+
+
+def _canonical_id(source: str, external_id: str) -> str:
+    try:
+        return normalise_external_id(source, external_id)
+    except ValueError:
+        return external_id
 
 
 def usage_import_start(*, usage_import: UsageImport) -> UsageImport:
