@@ -16,6 +16,7 @@ from apps.roles.policies import is_manager, is_project_lead, role_kind_of
 # Group "mine" is the person's own work (top bar); "work" is what their role oversees (second bar).
 NAV: list[tuple[str, Any, str, str]] = [
     ("dashboards:me", _("My score"), "member", "mine"),
+    ("welcome:start", _("Getting started"), "member", "mine"),
     ("activities:log", _("Log activity"), "member", "mine"),
     ("digests:latest", _("My digest"), "member", "mine"),
     ("givegets:contracts", _("Give-Gets"), "member", "mine"),
@@ -37,6 +38,8 @@ NAV: list[tuple[str, Any, str, str]] = [
     ("campaigns:overview", _("Campaign results"), "lead", "work"),
     ("ambassadors:list", _("Ambassadors"), "member", "work"),
     ("people:list", _("People"), "lead", "work"),
+    ("roles:list", _("Roles"), "lead", "work"),
+    ("pipeline:stages", _("Pipeline stages"), "lead", "work"),
     ("integrations:keys", _("Integration keys"), "lead", "work"),
     ("integrations:identities", _("Unmapped identities"), "lead", "work"),
 ]

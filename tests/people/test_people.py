@@ -150,3 +150,21 @@ def test_people_of_another_organisation_are_not_found(world: World) -> None:
     client = world.client_for(world.lene)
     assert client.get(f"/organisation/people/{other.lead.pk}/").status_code == 404
     assert client.post(f"/organisation/people/{other.lead.pk}/active/", {"active": "0"}).status_code == 404
+
+
+def test_role_team_and_manager_changes_are_audited_with_who_and_old_to_new(world: World) -> None:
+    from apps.roles.models import AuditEntry
+
+    client = world.client_for(world.lene)
+    client.post(f"/organisation/people/{world.rita.pk}/", {"action": "role", "role": world.roles["marketer"].pk})
+    client.post(f"/organisation/people/{world.rita.pk}/",
+                {"action": "team", "team": world.south.pk, "new_team": "", "is_manager": "on"})
+    rows = [(e.field, e.old_value, e.new_value, e.actor_id)
+            for e in AuditEntry.objects.filter(target_type="person", target_id=world.rita.pk).order_by("pk")]
+    assert rows == [
+        ("role", "Sales rep", "Marketer", world.lene.pk),
+        ("team", "", "joined South", world.lene.pk),
+        ("manager", "", "manages South", world.lene.pk),
+    ]
+    page = client.get(f"/organisation/people/{world.rita.pk}/").content.decode()
+    assert "Sales rep → Marketer" in page
