@@ -4,9 +4,11 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext_lazy as _
 
-from apps.usage.kinds import EventKind, EventSource
+from apps.usage.kinds import WITHDRAWAL_KEY_PREFIX, WITHDRAWAL_SOURCE, EventKind, EventSource
 
 
 class AppendOnlyError(Exception):
@@ -14,6 +16,14 @@ class AppendOnlyError(Exception):
 
 
 class UsageEventQuerySet(models.QuerySet["UsageEvent"]):
+    def not_withdrawn(self) -> "UsageEventQuerySet":
+        """Leave out events their author withdrew (or replaced by a correction): the log keeps both."""
+        withdrawals = UsageEvent.objects.filter(
+            source=WITHDRAWAL_SOURCE,
+            idempotency_key=Concat(Value(WITHDRAWAL_KEY_PREFIX), Cast(OuterRef("pk"), models.CharField())),
+        )
+        return self.exclude(Exists(withdrawals))
+
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Usage events are append-only.")
 
