@@ -42,6 +42,13 @@ DEFAULT_STAGES: list[tuple[str, int, bool, bool, str]] = [
     (gettext_noop("Won"), 90, True, False, ""),
     (gettext_noop("Lost"), 91, False, True, ""),
 ]
+# Week-one quick wins the product ships, per role kind: (name, achieved by, due days after go-live).
+DEFAULT_MILESTONES: dict[str, tuple[str, str, int]] = {
+    RoleKind.SALES_REP: (gettext_noop("Log your first call"), "call_logged", 7),
+    RoleKind.SERVICE_AGENT: (gettext_noop("Log your first case"), "case_logged", 7),
+    RoleKind.MARKETER: (gettext_noop("Log your first campaign"), "campaign_logged", 7),
+    RoleKind.MANAGER: (gettext_noop("Write your first coaching note"), "note_logged", 7),
+}
 # What a person is told when someone starts managing a team they are in.
 WHAT_NEW_MANAGER = gettext_noop("became your manager: can now see your score and coaching pages")
 
@@ -89,7 +96,8 @@ def _user_create(*, email: str, full_name: str) -> User:
 
 @transaction.atomic
 def organisation_create(*, name: str, lead_email: str, lead_name: str = "") -> Created:
-    """Create an organisation with a role of each kind, default stages and its first project lead."""
+    """Create an organisation with a role of each kind, default stages, Give-Gets and week-one quick wins,
+    and its first project lead."""
     organisation = Organisation(name=name.strip())
     organisation.full_clean()
     organisation.save()
@@ -103,6 +111,13 @@ def organisation_create(*, name: str, lead_email: str, lead_name: str = "") -> C
         Stage.objects.create(
             organisation=organisation, name=stage_name, order=order, is_won=won, is_lost=lost, next_step=next_step
         )
+    from apps.givegets.services import contracts_install_defaults
+    from apps.quickwins.models import QuickWinMilestone
+
+    contracts_install_defaults(organisation_id=organisation.pk)
+    for kind, (milestone_name, event_kind, due_days) in DEFAULT_MILESTONES.items():
+        QuickWinMilestone.objects.create(role=roles[kind], name=milestone_name, event_kind=event_kind,
+                                         due_days=due_days)
     lead = _user_create(email=lead_email, full_name=lead_name)
     Membership.objects.create(user=lead, organisation=organisation, role=roles[RoleKind.PROJECT_LEAD])
     return Created(organisation=organisation, lead=lead, set_password_path=set_password_path(lead))

@@ -3,13 +3,17 @@
 import tempfile
 import uuid
 from pathlib import Path
+from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,8 +23,9 @@ from apps.imports.parsing import FileFormatError
 from apps.people import selectors, services
 from apps.people.forms import PeopleUploadForm, PersonAddForm, RoleSetForm, StageForm, TeamSetForm
 from apps.people.importing import FIELD_LABELS, FIELDS, people_file_open
+from apps.people.onboarding import onboarding_for
 from apps.people.services import people_import
-from apps.roles.decorators import project_lead_required
+from apps.roles.decorators import member_required, project_lead_required
 from apps.roles.models import Membership, Team
 from apps.roles.policies import membership_of
 from apps.roles.selectors import audit_entries
@@ -323,3 +328,28 @@ def stage_delete(request: AuthenticatedHttpRequest, stage_id: int) -> HttpRespon
     else:
         messages.success(request, _("Stage deleted."))
     return redirect("pipeline:stages")
+
+
+# --- A person's first page ---------------------------------------------------------------------
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """Choose a password from the invitation link, then land signed in on the first page."""
+
+    template_name = "people/set_password.html"
+    post_reset_login = True
+    success_url = reverse_lazy("welcome:start")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, _("Password saved. Welcome!"))
+        return response
+
+
+@member_required
+def welcome(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """What the CRM gives this person, their week-one quick win and one next step."""
+    membership = membership_of(request.user)
+    assert membership is not None  # member_required let them in
+    context = {"onboarding": onboarding_for(user=request.user, membership=membership, today=timezone.localdate())}
+    return render(request, "people/welcome.html", context)
