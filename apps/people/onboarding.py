@@ -95,8 +95,7 @@ def _quick_win_step(quick_win: OwnMilestone) -> NextStep:
     why = _("Your week-one quick win: “%(name)s”.") % {"name": name}
     if kind in ACTIVITY_TYPE_OF_KIND:
         url = f"{reverse('activities:log')}?{urlencode({'type': ACTIVITY_TYPE_OF_KIND[kind]})}"
-        return NextStep(label=_("Log your first %(what)s") % {"what": quick_win.milestone.get_event_kind_display()
-                                                              .lower()}, url=url, why=why)
+        return NextStep(label=name, url=url, why=why)
     return NextStep(label=name, url=reverse(PAGE_OF_KIND.get(kind, "activities:log")), why=why)
 
 

@@ -105,3 +105,18 @@ def test_a_lead_alone_is_told_to_import_people(client: Any, django_capture_on_co
     assert "Import your people" in body
     assert Membership.objects.filter(organisation=created.organisation).count() == 1
     assert not Team.objects.exists()
+
+
+def test_the_welcome_page_and_the_shipped_names_in_danish(fjord: Any, client: Any) -> None:
+    created, _team, rep = fjord
+    client.force_login(rep)
+    body = client.get("/welcome/", HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert "Velkommen, Rikke" in body
+    assert "Log dit første opkald" in body  # the shipped quick win, stored in English
+    assert "sparer dig cirka 60 minutter hver uge" in body
+    client.force_login(created.lead)
+    stages = client.get("/organisation/pipeline/", HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    roles = client.get("/organisation/roles/", HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert "Salgsfaser" in stages
+    assert "Vundet" in stages
+    assert "Sælger" in roles
