@@ -104,3 +104,16 @@ def test_role_kind_decides_the_home_page_of_a_new_role(world: World) -> None:
     person = factories.UserFactory(username="hanne")
     factories.MembershipFactory(user=person, role=role, organisation=world.org)
     assert world.client_for(person).get("/").url == "/service/accounts/"
+
+
+def test_the_audit_trail_is_read_only_in_the_admin(world: World) -> None:
+    from django.contrib.auth.models import User
+
+    services.role_update(role=world.roles[RoleKind.SALES_REP], actor_id=world.lene.pk, entry_cap_seconds=90)
+    entry = AuditEntry.objects.get()
+    admin_user = User.objects.create_superuser("root", "root@x.dk", "pw")
+    client = world.client_for(admin_user)
+    assert client.get("/admin/roles/auditentry/").status_code == 200
+    assert client.post(f"/admin/roles/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.get("/admin/roles/auditentry/add/").status_code == 403
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
