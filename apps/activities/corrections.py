@@ -64,7 +64,7 @@ def _deal_last_activity_refresh(activity: Activity) -> None:
 def activity_withdraw(*, activity: Activity, actor_id: int, now: dt.datetime | None = None) -> None:
     """Take back one's own activity: it leaves the CRM; the log keeps it and its withdrawal."""
     now = now or timezone.now()
-    locked = Activity.objects.select_for_update().select_related("deal", "usage_event").get(pk=activity.pk)
+    locked = Activity.objects.select_for_update(of=("self",)).select_related("deal", "usage_event").get(pk=activity.pk)
     _check(locked, actor_id=actor_id, now=now)
     if locked.usage_event is not None:
         _withdraw_event(locked.usage_event, now=now, reason="withdrawn")
@@ -83,7 +83,7 @@ def activity_correct(
     corrected kind. Nothing changes when neither type nor text does.
     """
     now = now or timezone.now()
-    locked = Activity.objects.select_for_update().select_related("usage_event").get(pk=activity.pk)
+    locked = Activity.objects.select_for_update(of=("self",)).select_related("usage_event").get(pk=activity.pk)
     _check(locked, actor_id=actor_id, now=now)
     if type not in ActivityType.values:
         raise ValidationError({"type": _("Choose a type.")})
