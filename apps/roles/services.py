@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from apps.roles.models import DEFAULT_ENTRY_CAP_SECONDS, AuditEntry, Role, RoleKind
+from apps.roles.models import DEFAULT_ENTRY_CAP_SECONDS, AuditEntry, Membership, Role, RoleKind
 
 # Role fields a lead edits; the first four change people's figures (give cap, pulse blend, gets).
 ROLE_FIGURE_FIELDS = ("entry_cap_seconds", "pulse_weight", "suggestion_accepted_minutes", "recognition_minutes")
@@ -74,7 +74,6 @@ def _role_errors(*, organisation_id: int, values: Mapping[str, Any], existing_pk
 
 def _recompute_members_after_commit(role_id: int) -> None:
     """The role's people's stored scores used the old values: recompute them after commit."""
-    from apps.roles.models import Membership
     from apps.scoring.tasks import recompute_user_scores
 
     user_ids = list(Membership.objects.filter(role_id=role_id).values_list("user_id", flat=True))
@@ -123,6 +122,14 @@ def role_update(*, role: Role, actor_id: int | None, **values: Any) -> Role:
     merged["name"] = str(merged["name"]).strip()
     merged["wiifm"] = str(merged["wiifm"]).strip()
     errors = _role_errors(organisation_id=locked.organisation_id, values=merged, existing_pk=locked.pk)
+    if locked.kind == RoleKind.PROJECT_LEAD and merged["kind"] != RoleKind.PROJECT_LEAD:
+        other_leads = Membership.objects.filter(
+            organisation_id=locked.organisation_id, role__kind=RoleKind.PROJECT_LEAD, user__is_active=True
+        ).exclude(role_id=locked.pk)
+        if not other_leads.exists():
+            errors.setdefault("kind", []).append(
+                _("Nobody else would be a project lead: give someone another project-lead role first.")
+            )
     if errors:
         raise ValidationError(errors)
     changes = {name: (getattr(locked, name), merged[name]) for name in ROLE_FIELDS}

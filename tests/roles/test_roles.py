@@ -117,3 +117,14 @@ def test_the_audit_trail_is_read_only_in_the_admin(world: World) -> None:
     assert client.post(f"/admin/roles/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
     assert client.get("/admin/roles/auditentry/add/").status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_the_last_project_lead_role_keeps_its_kind(world: World) -> None:
+    lead_role = world.roles[RoleKind.PROJECT_LEAD]
+    with pytest.raises(ValidationError) as raised:
+        services.role_update(role=lead_role, actor_id=world.lene.pk, kind=RoleKind.MANAGER)
+    assert "kind" in raised.value.message_dict
+    second = services.role_create(organisation_id=world.org.pk, actor_id=world.lene.pk, name="Co-lead",
+                                  kind=RoleKind.PROJECT_LEAD)
+    factories.MembershipFactory(user=factories.UserFactory(username="colead"), role=second, organisation=world.org)
+    assert services.role_update(role=lead_role, actor_id=world.lene.pk, kind=RoleKind.MANAGER).kind == RoleKind.MANAGER
