@@ -22,6 +22,7 @@ AUDIENCE_LEAD = "lead"
 # Group "mine" is the person's own work (top bar); "work" is what their role oversees (second bar).
 NAV: list[tuple[str, Any, str, str]] = [
     ("dashboards:me", _("My score"), "member", "mine"),
+    ("welcome:start", _("Getting started"), "member", "mine"),
     ("activities:log", _("Log activity"), "member", "mine"),
     ("digests:latest", _("My digest"), "member", "mine"),
     ("givegets:contracts", _("Give-Gets"), "member", "mine"),
@@ -43,6 +44,8 @@ NAV: list[tuple[str, Any, str, str]] = [
     ("campaigns:overview", _("Campaign results"), "lead", "work"),
     ("ambassadors:list", _("Ambassadors"), "member", "work"),
     ("people:list", _("People"), "lead", "work"),
+    ("roles:list", _("Roles"), "lead", "work"),
+    ("pipeline:stages", _("Pipeline stages"), "lead", "work"),
     ("integrations:keys", _("Integration keys"), "lead", "work"),
     ("integrations:identities", _("Unmapped identities"), "lead", "work"),
     ("integrations:usage_imports", _("CRM usage files"), "lead", "work"),

@@ -42,7 +42,7 @@ def quickwin_results_refresh(
             kind=milestone.event_kind,
             user__memberships__role_id=milestone.role_id,
             occurred_at__date__gte=F("user__memberships__go_live_on"),
-        )
+        ).not_withdrawn()
         if user_ids is not None:
             memberships = memberships.filter(user_id__in=user_ids)
             events = events.filter(user_id__in=user_ids)
