@@ -10,7 +10,7 @@ import pytest
 from apps.trust.models import AccessRecord
 from tests import factories
 from tests.conftest import World
-from tests.permissions import LOGIN, Expected, assert_row
+from tests.permissions import LOGIN, Expected, assert_row, client_as, outcome
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,7 @@ POST_ONLY_LEAD: list[tuple[str, Url]] = [
 def test_configuration_writes_are_refused_to_everyone_but_the_lead(world: World, name: str, url: Url) -> None:
     from apps.roles.models import AuditEntry
 
-    actual = {who: client_as(world, who).post(url(world), {"to": "up", "name": "X"}).status_code
+    actual = {who: outcome(client_as(world, who).post(url(world), {"to": "up", "name": "X"}))
               for who in ROLES if who != "lene"}
     assert actual == {who: LOGIN if who == "anonymous" else 403 for who in ROLES if who != "lene"}
     assert not AuditEntry.objects.exists()

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from rest_framework_api_key.admin import APIKeyModelAdmin
 
-from apps.integrations.models import HeldEvent, IntegrationKey
+from apps.integrations.models import HeldEvent, IntegrationKey, UsageImport
 
 
 @admin.register(IntegrationKey)
@@ -25,4 +25,18 @@ class HeldEventAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: HeldEvent | None = None) -> bool:
+        return False
+
+
+@admin.register(UsageImport)
+class UsageImportAdmin(admin.ModelAdmin):
+    """Read-only: uploads are made and imported on the CRM usage files page."""
+
+    list_display = ["created_at", "organisation", "file_name", "format", "status", "rows_done", "accepted", "held"]
+    list_filter = ["format", "status"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: UsageImport | None = None) -> bool:
         return False

@@ -10,9 +10,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from apps.givegets.models import Cadence, GiveGetContract
-from apps.people.selectors import go_live_of
 from apps.quickwins.models import QuickWinStatus
 from apps.quickwins.selectors import OwnMilestone, own_milestones
+from apps.roles.golive import go_live_of
 from apps.roles.models import Membership, RoleKind
 from apps.roles.policies import is_manager
 from apps.usage.kinds import EventKind

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from apps.pulse import rules
 from apps.pulse.models import PulseResponse, PulseSettings, PulseSkip
-from apps.roles.models import Membership, Team
+from apps.roles.golive import live_since
+from apps.roles.models import Team
 from apps.roles.policies import AnyUser, membership_of
 
 
@@ -26,23 +27,6 @@ def last_answered_at(*, user_id: int) -> dt.datetime | None:
 
 def last_skipped_at(*, user_id: int) -> dt.datetime | None:
     return PulseSkip.objects.filter(user_id=user_id).aggregate(last=Max("skipped_at"))["last"]
-
-
-def live_since(*, user_id: int) -> dt.date | None:
-    """Return since when the person has been live: their go-live, or when they joined if no phase has one.
-
-    An organisation that runs no phases has everyone live from the day they get access.
-    """
-    from apps.people.selectors import go_live_of
-    from apps.rollout.models import RolloutPhase
-
-    go_live = go_live_of(user_id=user_id)
-    if go_live is not None:
-        return go_live
-    membership = Membership.objects.filter(user_id=user_id).select_related("user").first()
-    if membership is None or RolloutPhase.objects.filter(organisation_id=membership.organisation_id).exists():
-        return None  # phases exist and none covers them yet: not live
-    return timezone.localtime(membership.user.date_joined).date()
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from apps.quickwins import evaluation
 from apps.quickwins.models import Nudge, QuickWinMilestone, QuickWinResult, QuickWinStatus
+from apps.roles.golive import go_live_of
 from apps.roles.models import Role
 from apps.usage.models import UsageEvent
 
@@ -92,8 +93,6 @@ def own_milestones(*, user_id: int, role_id: int, today: dt.date) -> list[OwnMil
     """Return the milestones of the person's role with their result and days left while pending."""
     milestones = list(QuickWinMilestone.objects.filter(role_id=role_id).order_by("due_days", "pk"))
     results = {r.milestone_id: r for r in QuickWinResult.objects.filter(user_id=user_id, milestone__in=milestones)}
-    from apps.people.selectors import go_live_of
-
     go_live_on = go_live_of(user_id=user_id) if len(results) < len(milestones) else None
     rows = []
     for milestone in milestones:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from apps.core.enqueue import task_enqueue_on_commit
 from apps.roles.models import DEFAULT_ENTRY_CAP_SECONDS, AuditEntry, Membership, Role, RoleKind
 
 # Role fields a lead edits; the first four change people's figures (give cap, pulse blend, gets).
@@ -15,6 +16,8 @@ ROLE_FIGURE_FIELDS = ("entry_cap_seconds", "pulse_weight", "suggestion_accepted_
 ROLE_FIELDS = ("name", "kind", *ROLE_FIGURE_FIELDS, "wiifm")
 # A cap shorter than this would make every measured entry count as almost nothing.
 MIN_ENTRY_CAP_SECONDS = 10
+# Scoring sits above roles: its recompute is enqueued by name (apps.core.enqueue).
+RECOMPUTE_TASK = "apps.scoring.tasks.recompute_user_scores"
 MAX_ENTRY_CAP_SECONDS = 24 * 60 * 60
 
 
@@ -74,11 +77,9 @@ def _role_errors(*, organisation_id: int, values: Mapping[str, Any], existing_pk
 
 def _recompute_members_after_commit(role_id: int) -> None:
     """The role's people's stored scores used the old values: recompute them after commit."""
-    from apps.scoring.tasks import recompute_user_scores
-
     user_ids = list(Membership.objects.filter(role_id=role_id).values_list("user_id", flat=True))
     if user_ids:
-        transaction.on_commit(lambda: recompute_user_scores.delay(user_ids=user_ids))
+        task_enqueue_on_commit(RECOMPUTE_TASK, user_ids=user_ids)
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, F, Func, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from apps.core.periods import week_start
@@ -311,3 +311,18 @@ def phases_due_for_evaluation() -> QuerySet[RolloutPhase]:
 
 def phases_covering_teams(*, team_ids: Sequence[int]) -> QuerySet[RolloutPhase]:
     return RolloutPhase.objects.filter(teams__id__in=team_ids).distinct().order_by("organisation_id", "order")
+
+
+def phase_go_live_for(membership: Membership) -> dt.date | None:
+    """The go-live of the earliest started phase covering the person through a team or their role."""
+    team_ids = TeamMember.objects.filter(user_id=membership.user_id).values("team_id")
+    return (
+        RolloutPhase.objects.filter(organisation_id=membership.organisation_id)
+        .exclude(status=PhaseStatus.PLANNED)
+        .filter(Q(teams__in=team_ids) | Q(roles=membership.role_id))
+        .aggregate(first=Min("go_live_on"))["first"]
+    )
+
+
+def organisation_runs_phases(organisation_id: int) -> bool:
+    return RolloutPhase.objects.filter(organisation_id=organisation_id).exists()

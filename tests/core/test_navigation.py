@@ -15,7 +15,7 @@ from tests import factories
 from tests.conftest import World
 
 # What each test person's menu holds (url names), written out by hand from the audiences.
-MINE = ["dashboards:me", "activities:log", "digests:latest", "givegets:contracts", "quickwins:milestones",
+MINE = ["dashboards:me", "welcome:start", "activities:log", "digests:latest", "givegets:contracts", "quickwins:milestones",
         "pulse:mine", "imports:start", "trust:my_data"]
 EXPECTED_WORK = {
     "rita": ["ambassadors:list"],
@@ -24,7 +24,7 @@ EXPECTED_WORK = {
     "mads": ["dashboards:team", "coaching:team", "rollout:team", "pulse:team", "campaigns:overview",
              "ambassadors:list"],
     "lene": ["dashboards:lead", "rollout:phases", "pulse:overview", "suggestions:rules", "campaigns:overview",
-             "ambassadors:list", "people:list", "integrations:keys", "integrations:identities",
+             "ambassadors:list", "people:list", "roles:list", "pipeline:stages", "integrations:keys", "integrations:identities",
              "integrations:usage_imports"],
 }
 

@@ -232,7 +232,7 @@ def test_a_live_phase_gives_the_due_date_before_the_refresh_job_has_run(world: A
 
 
 def test_a_phase_covering_the_role_counts_even_without_a_stored_date(world: Any) -> None:
-    from apps.people.selectors import go_live_of
+    from apps.roles.golive import go_live_of
     from apps.rollout.models import PhaseStatus, RolloutPhase
 
     today = timezone.localdate()
