@@ -26,7 +26,9 @@ from apps.core.periods import week_start
 from apps.givegets.models import GiveGetContract
 from apps.quickwins.evaluation import median_of_histogram
 from apps.quickwins.models import QuickWinResult
-from apps.roles.models import Membership
+from apps.roles.models import Membership, TeamMember
+from apps.rollout.models import RolloutPhase
+from apps.rollout.selectors import phase_people
 from apps.usage.kinds import EventKind
 from apps.usage.models import UsageEvent
 
@@ -374,3 +376,48 @@ def time_to_first_value(*, people: QuerySet[User], last_day: dt.date) -> list[Fi
         FirstValueRow(role=role, waiting=waiting[0], histogram=histogram, median=median_of_histogram(histogram))
         for role, (histogram, waiting) in sorted(rows.items())
     ]
+
+
+@dataclass(frozen=True)
+class OwnGive:
+    label: str
+    times: int
+
+
+def own_gives(*, user_id: int, first_day: dt.date, last_day: dt.date) -> list[OwnGive]:
+    """Return the gives the person's role contracts for, and how often they did each in the period."""
+    kinds = list(
+        GiveGetContract.objects.filter(role__memberships__user_id=user_id, is_active=True)
+        .values_list("give_kind", flat=True).distinct().order_by("give_kind")
+    )
+    done = dict(
+        UsageEvent.objects.filter(
+            user_id=user_id, kind__in=kinds,
+            occurred_at__gte=_day_start(first_day), occurred_at__lt=_day_start(last_day + dt.timedelta(days=1)),
+        ).values("kind").annotate(n=Count("pk")).order_by().values_list("kind", "n")
+    )
+    labels = dict(EventKind.choices)
+    return [OwnGive(label=str(labels.get(kind, kind)), times=done.get(kind, 0)) for kind in kinds]
+
+
+def own_first_value(*, user_id: int) -> int | None:
+    """Return the days from go-live to the person's first achieved quick win (None: not yet)."""
+    first: int | None = QuickWinResult.objects.filter(user_id=user_id).aggregate(first=Min("days_to_first_value"))[
+        "first"
+    ]
+    return first
+
+
+def team_people(*, people: QuerySet[User], team_id: int) -> QuerySet[User]:
+    """Return the counted people who are members (not managers) of the team."""
+    return people.filter(pk__in=TeamMember.objects.filter(team_id=team_id, is_manager=False).values("user_id"))
+
+
+def role_people(*, people: QuerySet[User], role_id: int) -> QuerySet[User]:
+    """Return the counted people who hold the role."""
+    return people.filter(pk__in=Membership.objects.filter(role_id=role_id).values("user_id"))
+
+
+def covered_people(*, people: QuerySet[User], phase: RolloutPhase) -> QuerySet[User]:
+    """Return the counted people the phase covers (its teams' members and its roles' holders)."""
+    return people.filter(pk__in=phase_people(phase).values("pk"))
