@@ -69,7 +69,7 @@ def _org_of_ten(days_each: int = 3) -> tuple[Client, list[User], Team]:
 
 
 def test_the_lead_sees_active_days_stickiness_and_seats_for_a_period() -> None:
-    client, reps, team = _org_of_ten()
+    client, _reps, _team = _org_of_ten()
     body = client.get("/adoption/?days=90").content.decode()
     active = body.split('data-testid="active-days"')[1].split("</table>")[0]
     # five reps active 3 days each, five quiet, and the lead whose login opened the page: 6 of 11
@@ -80,7 +80,7 @@ def test_the_lead_sees_active_days_stickiness_and_seats_for_a_period() -> None:
 
 
 def test_the_lead_sets_seats_and_sees_utilisation() -> None:
-    client, reps, team = _org_of_ten()
+    client, _reps, _team = _org_of_ten()
     assert client.post("/adoption/seats/", {"seats": "0"}).status_code == 200  # at least one seat
     response = client.post("/adoption/seats/", {"seats": "12"})
     assert response.status_code == 302
@@ -89,7 +89,7 @@ def test_the_lead_sets_seats_and_sees_utilisation() -> None:
 
 
 def test_the_lead_narrows_to_a_team_and_the_period_cannot_end_in_the_future() -> None:
-    client, reps, team = _org_of_ten()
+    client, _reps, team = _org_of_ten()
     body = client.get(f"/adoption/?scope=team:{team.pk}").content.decode()
     assert "10 people counted" in body  # the team's reps, not the lead
     future = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
@@ -118,6 +118,7 @@ def test_a_person_sees_their_weeks_and_gives(world: World) -> None:
     factories.UsageEventFactory(user=world.rita, occurred_at=timezone.now(), kind="call_logged")
     body = world.client_for(world.rita).get("/adoption/me/?days=90").content.decode()
     gives = body.split('data-testid="gives"')[1].split("</table>")[0]
-    assert "Call logged" in gives and '<td class="num">2</td>' in gives
+    assert "Call logged" in gives
+    assert '<td class="num">2</td>' in gives
     assert "1 active day in the period." in body
     assert "not reached your first quick win yet" in body
