@@ -21,6 +21,7 @@ from apps.adoption.figures import (
     rolling_ratio,
     share,
 )
+from apps.adoption.impact import Impact, PersonWeeks, phase_impact
 from apps.adoption.models import SeatAllowance
 from apps.core.periods import week_start
 from apps.givegets.models import GiveGetContract
@@ -28,7 +29,8 @@ from apps.quickwins.evaluation import median_of_histogram
 from apps.quickwins.models import QuickWinResult
 from apps.roles.models import Membership, TeamMember
 from apps.rollout.models import RolloutPhase
-from apps.rollout.selectors import phase_people
+from apps.rollout.selectors import STARTED_STATUSES, phase_people
+from apps.scoring.models import ScoreSnapshot
 from apps.usage.kinds import EventKind
 from apps.usage.models import UsageEvent
 
@@ -421,3 +423,88 @@ def role_people(*, people: QuerySet[User], role_id: int) -> QuerySet[User]:
 def covered_people(*, people: QuerySet[User], phase: RolloutPhase) -> QuerySet[User]:
     """Return the counted people the phase covers (its teams' members and its roles' holders)."""
     return people.filter(pk__in=phase_people(phase).values("pk"))
+
+
+# --- Phase impact -------------------------------------------------------------------------
+
+IMPACT_WEEKS = 4  # weeks compared on each side of the go-live week
+
+
+@dataclass(frozen=True)
+class PhaseImpactReport:
+    before: list[dt.date]  # the Mondays compared before the go-live week
+    after: list[dt.date]  # the closed Mondays compared after it
+    net_minutes: Impact | None  # None: not enough evidence yet
+    active_share: Impact | None  # in percentage points
+
+
+def _person_weeks(values: dict[int, dict[dt.date, float]], people: Sequence[int], before: list[dt.date],
+                  after: list[dt.date]) -> list[PersonWeeks]:
+    return [
+        PersonWeeks(
+            before=[values[p][w] for w in before if w in values.get(p, {})],
+            after=[values[p][w] for w in after if w in values.get(p, {})],
+        )
+        for p in people
+    ]
+
+
+def phase_impact_report(*, phase: RolloutPhase, today: dt.date) -> PhaseImpactReport | None:
+    """Return the phase's difference-in-differences against the people not yet live, or None before go-live.
+
+    Weeks: up to four closed weeks before the go-live week and up to four after it (the
+    go-live week itself is mixed and the week in progress is not over, so neither counts).
+    Phase people: the counted people the phase covers. Comparison: the other counted people
+    whose own go-live is after the last compared week (or not set), so they were not live
+    in any compared week. Net minutes per person-week come from the weekly score snapshots
+    (get − give of that week alone); active share from whether the person had a usage event.
+    """
+    if phase.status not in STARTED_STATUSES:
+        return None
+    go_live_monday = week_start(phase.go_live_on)
+    last_closed = week_start(today) - dt.timedelta(weeks=1)
+    before = [go_live_monday - dt.timedelta(weeks=n) for n in range(IMPACT_WEEKS, 0, -1)]
+    after = [go_live_monday + dt.timedelta(weeks=n) for n in range(1, IMPACT_WEEKS + 1)]
+    after = [w for w in after if w <= last_closed]
+    if not after:
+        return PhaseImpactReport(before=before, after=[], net_minutes=None, active_share=None)
+    counted = counted_people(organisation_id=phase.organisation_id)
+    treated = covered_people(people=counted, phase=phase)
+    not_live_until = after[-1] + dt.timedelta(days=7)
+    comparison = counted.exclude(pk__in=treated.values("pk")).filter(
+        Q(memberships__go_live_on__isnull=True) | Q(memberships__go_live_on__gte=not_live_until),
+        memberships__organisation_id=phase.organisation_id,
+    )
+    treated_ids = list(treated.values_list("pk", flat=True))
+    comparison_ids = list(comparison.values_list("pk", flat=True))
+    weeks = before + after
+    net: dict[int, dict[dt.date, float]] = {}
+    for user_id, monday, get_minutes, give_minutes in ScoreSnapshot.objects.filter(
+        user_id__in=treated_ids + comparison_ids, period_start__in=weeks
+    ).values_list("user_id", "period_start", "get_minutes", "give_minutes"):
+        net.setdefault(user_id, {})[monday] = float(get_minutes - give_minutes)
+    active_weeks = set(
+        UsageEvent.objects.filter(
+            user_id__in=treated_ids + comparison_ids,
+            occurred_at__gte=_day_start(weeks[0]),
+            occurred_at__lt=_day_start(not_live_until),
+        )
+        .annotate(week=TruncWeek("occurred_at", output_field=DateField()))
+        .values_list("user_id", "week")
+        .distinct()
+    )
+    active = {
+        p: {w: 100.0 if (p, w) in active_weeks else 0.0 for w in weeks} for p in treated_ids + comparison_ids
+    }
+    return PhaseImpactReport(
+        before=before,
+        after=after,
+        net_minutes=phase_impact(
+            phase=_person_weeks(net, treated_ids, before, after),
+            comparison=_person_weeks(net, comparison_ids, before, after),
+        ),
+        active_share=phase_impact(
+            phase=_person_weeks(active, treated_ids, before, after),
+            comparison=_person_weeks(active, comparison_ids, before, after),
+        ),
+    )

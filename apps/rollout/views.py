@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.adoption.selectors import phase_impact_report
 from apps.core.charts import Point, line_chart, sparkline
 from apps.core.errors import ApplicationError
 from apps.roles.decorators import manager_required, project_lead_required
@@ -150,6 +151,7 @@ def phase_detail(request: HttpRequest, phase_id: int) -> HttpResponse:
         "events": selectors.phase_events(phase),
         "can_evaluate": phase.status != PhaseStatus.PLANNED,
         "criterion_labels": {c: wording.criterion_label(c) for c in wording.CRITERION_ORDER},
+        "impact": phase_impact_report(phase=phase, today=timezone.localdate()),
     })
     return render(request, "rollout/phase_detail.html", context)
 
