@@ -20,7 +20,7 @@ from apps.core.periods import week_start
 from apps.core.privacy import breakdown_disclosure, may_show_aggregate
 from apps.roles.decorators import manager_required, member_required, project_lead_required
 from apps.roles.models import Role, Team
-from apps.roles.policies import can_view_team, membership_of
+from apps.roles.policies import can_view_team, managed_team_ids, membership_of
 from apps.rollout.models import RolloutPhase
 
 
@@ -190,6 +190,15 @@ def organisation(request: HttpRequest) -> HttpResponse:
 
 
 @manager_required
+def teams(request: HttpRequest) -> HttpResponse:
+    """Open the first of the manager's teams; the page links to the others."""
+    first = Team.objects.filter(pk__in=managed_team_ids(request.user)).order_by("name").first()
+    if first is None:
+        raise Http404
+    return redirect("adoption:team", team_id=first.pk)
+
+
+@manager_required
 def team(request: HttpRequest, team_id: int) -> HttpResponse:
     if not can_view_team(request.user, team_id):
         raise Http404
@@ -201,7 +210,10 @@ def team(request: HttpRequest, team_id: int) -> HttpResponse:
         people=selectors.counted_people(organisation_id=membership.organisation_id), team_id=team_id
     )
     context = _report(people, form.period())
-    context |= {"form": form, "scope_label": _("Team: %(name)s") % {"name": the_team.name}, "team": the_team}
+    context |= {
+        "form": form, "scope_label": _("Team: %(name)s") % {"name": the_team.name}, "team": the_team,
+        "other_teams": Team.objects.filter(pk__in=managed_team_ids(request.user)).exclude(pk=team_id).order_by("name"),
+    }
     return render(request, "adoption/organisation.html", context)
 
 

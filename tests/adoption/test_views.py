@@ -122,3 +122,27 @@ def test_a_person_sees_their_weeks_and_gives(world: World) -> None:
     assert '<td class="num">2</td>' in gives
     assert "1 active day in the period." in body
     assert "not reached your first quick win yet" in body
+
+
+@pytest.mark.parametrize(
+    ("who", "present", "absent"),
+    [
+        ("rita", ["/adoption/me/"], ["/adoption/team/", 'href="/adoption/"']),
+        ("mads", ["/adoption/me/", "/adoption/team/"], ['href="/adoption/"']),
+        ("lene", ["/adoption/me/", 'href="/adoption/"'], ["/adoption/team/"]),
+    ],
+)
+def test_the_navigation_links_each_role_to_its_adoption_pages(
+    world: World, who: str, present: list[str], absent: list[str]
+) -> None:
+    body = world.client_for(getattr(world, who)).get("/trust/charter/").content.decode()
+    nav = body.split("<main")[0]
+    for link in present:
+        assert link in nav
+    for link in absent:
+        assert link not in nav
+
+
+def test_a_manager_is_sent_to_their_first_team(world: World) -> None:
+    response = world.client_for(world.mads).get("/adoption/team/")
+    assert response.url == f"/adoption/team/{world.north.pk}/"
