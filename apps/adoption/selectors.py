@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import Count, DateField, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Window
-from django.db.models.functions import Lead, TruncDate, TruncWeek
+from django.db.models.functions import Lag, Lead, TruncDate, TruncWeek
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.adoption.figures import (
     MONTH_DAYS,
@@ -31,7 +32,7 @@ from apps.roles.models import Membership, TeamMember
 from apps.rollout.models import RolloutPhase
 from apps.rollout.selectors import STARTED_STATUSES, phase_people
 from apps.scoring.models import ScoreSnapshot
-from apps.usage.kinds import EventKind
+from apps.usage.kinds import CONTRIBUTION_KINDS, EventKind
 from apps.usage.models import UsageEvent
 
 BUCKETS = ("daily", "weekly", "monthly", "dormant")
@@ -508,3 +509,63 @@ def phase_impact_report(*, phase: RolloutPhase, today: dt.date) -> PhaseImpactRe
             comparison=_person_weeks(active, comparison_ids, before, after),
         ),
     )
+
+
+# --- Adoption health: gaming and garbage-data signals (aggregate only) --------------------
+
+# Bulk logging: BULK_ENTRIES CRM entries by one person within BULK_MINUTES minutes — typing
+# the week in afterwards to satisfy a count, rather than logging as work happens.
+BULK_ENTRIES = 10
+BULK_MINUTES = 10
+
+
+def bulk_loggers(*, people: QuerySet[User], first_day: dt.date, last_day: dt.date) -> tuple[set[int], set[int]]:
+    """Return (people who logged CRM entries in the period, those of them who logged in a burst).
+
+    A burst: an entry whose ninth entry before it (same person) is at most ten minutes
+    earlier. LAG over each person's entries in the database; only the ids come back.
+    """
+    entries = _events_between(people, first_day, last_day).filter(kind__in=CONTRIBUTION_KINDS)
+    loggers = set(entries.values_list("user_id", flat=True).distinct())
+    burst_rows = (
+        entries.annotate(
+            earlier=Window(
+                Lag("occurred_at", offset=BULK_ENTRIES - 1), partition_by=[F("user_id")],
+                order_by=F("occurred_at").asc(),
+            )
+        )
+        .filter(earlier__gte=F("occurred_at") - dt.timedelta(minutes=BULK_MINUTES))
+        .values_list("user_id", flat=True)
+    )
+    return loggers, set(burst_rows)
+
+
+@dataclass(frozen=True)
+class HealthRow:
+    group: str
+    loggers: int  # people in the group who logged CRM entries in the period
+    bulk: int  # of them, people with at least one burst
+
+    @property
+    def pct(self) -> float | None:
+        return share(self.bulk, self.loggers)
+
+
+def bulk_logging_by_group(
+    *, people: QuerySet[User], organisation_id: int, first_day: dt.date, last_day: dt.date
+) -> list[HealthRow]:
+    """Return the share of loggers with a burst, per team and per role (never who)."""
+    loggers, bulk = bulk_loggers(people=people, first_day=first_day, last_day=last_day)
+    groups: dict[str, set[int]] = {}
+    for name, user_id in TeamMember.objects.filter(
+        team__organisation_id=organisation_id, is_manager=False, user_id__in=loggers
+    ).values_list("team__name", "user_id"):
+        groups.setdefault(str(_("Team: %(name)s") % {"name": name}), set()).add(user_id)
+    for name, user_id in Membership.objects.filter(
+        organisation_id=organisation_id, user_id__in=loggers
+    ).values_list("role__name", "user_id"):
+        groups.setdefault(str(_("Role: %(name)s") % {"name": name}), set()).add(user_id)
+    return [
+        HealthRow(group=name, loggers=len(members), bulk=len(members & bulk))
+        for name, members in sorted(groups.items())
+    ]

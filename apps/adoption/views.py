@@ -149,6 +149,13 @@ def _report(
         context["seats"] = selectors.seat_utilisation(
             organisation_id=organisation_id, active_people=active.active_people
         )
+        health = selectors.bulk_logging_by_group(
+            people=people, organisation_id=organisation_id, first_day=period.first_day, last_day=period.last_day
+        )
+    else:
+        loggers, bulk = selectors.bulk_loggers(people=people, first_day=period.first_day, last_day=period.last_day)
+        health = [selectors.HealthRow(group=_("These people"), loggers=len(loggers), bulk=len(bulk))]
+    context["health_rows"] = [{"row": r, "shown": _shown(r.loggers, bulk=r.bulk)} for r in health]
     return context
 
 
@@ -186,6 +193,7 @@ def organisation(request: HttpRequest) -> HttpResponse:
     people = _scoped_people(selectors.counted_people(organisation_id=org_id), scope, org_id)
     context = _report(people, form.period(), organisation_id=None if scope else org_id)
     context |= {"form": form, "scope_label": dict(scopes)[scope], "seats_editable": True}
+    context |= {"bulk_entries": selectors.BULK_ENTRIES, "bulk_minutes": selectors.BULK_MINUTES}
     return render(request, "adoption/organisation.html", context)
 
 
@@ -211,6 +219,7 @@ def team(request: HttpRequest, team_id: int) -> HttpResponse:
     )
     context = _report(people, form.period())
     context |= {
+        "bulk_entries": selectors.BULK_ENTRIES, "bulk_minutes": selectors.BULK_MINUTES,
         "form": form, "scope_label": _("Team: %(name)s") % {"name": the_team.name}, "team": the_team,
         "other_teams": Team.objects.filter(pk__in=managed_team_ids(request.user)).exclude(pk=team_id).order_by("name"),
     }
@@ -260,4 +269,9 @@ def mine(request: HttpRequest) -> HttpResponse:
         "gives": selectors.own_gives(user_id=membership.user_id, first_day=period.first_day,
                                      last_day=period.last_day),
         "first_value": selectors.own_first_value(user_id=membership.user_id),
+        "bulk": membership.user_id in selectors.bulk_loggers(
+            people=User.objects.filter(pk=membership.user_id), first_day=period.first_day, last_day=period.last_day
+        )[1],
+        "bulk_entries": selectors.BULK_ENTRIES,
+        "bulk_minutes": selectors.BULK_MINUTES,
     })

@@ -10,6 +10,8 @@ from apps.adoption.figures import reach_by_day, rolling_ratio
 from apps.adoption.models import ExcludedPerson
 from apps.adoption.selectors import (
     active_days_summary,
+    bulk_loggers,
+    bulk_logging_by_group,
     core_event_adoption,
     counted_people,
     daily_activity,
@@ -202,3 +204,28 @@ def test_time_to_first_value_per_role_with_its_median() -> None:
     result(d, first, None)  # still waiting
     [row] = time_to_first_value(people=counted_people(organisation_id=org.pk), last_day=TODAY)
     assert (row.role, row.histogram, row.reached, row.waiting, row.median) == ("Sales rep", {1: 1, 3: 1, 6: 1}, 3, 1, 3)
+
+
+@pytestmark_db
+def test_bulk_logging_needs_ten_entries_within_ten_minutes() -> None:
+    org = factories.OrganisationFactory()
+    team = factories.TeamFactory(organisation=org, name="North")
+    start = _at(TODAY - dt.timedelta(days=4), 16)
+
+    def logger(name: str, entries: int, every_seconds: int, kind: str = EventKind.CALL_LOGGED) -> int:
+        user = factories.MembershipFactory(user__username=name, role__organisation=org).user
+        factories.TeamMemberFactory(team=team, user=user)
+        for n in range(entries):
+            factories.UsageEventFactory(user=user, kind=kind, occurred_at=start + dt.timedelta(seconds=n * every_seconds))
+        return int(user.pk)
+
+    burst = logger("burst", 10, 60)  # ten entries in nine minutes
+    logger("steady", 10, 120)  # ten entries over eighteen minutes: no burst
+    logger("nine", 9, 5)  # nine quick entries are not ten
+    logger("reader", 30, 1, kind=EventKind.RECORD_VIEWED)  # reading is no entry
+    people = counted_people(organisation_id=org.pk)
+    loggers, bulk = bulk_loggers(people=people, first_day=TODAY - dt.timedelta(days=6), last_day=TODAY)
+    assert (len(loggers), bulk) == (3, {burst})
+    rows = bulk_logging_by_group(people=people, organisation_id=org.pk, first_day=TODAY - dt.timedelta(days=6),
+                                 last_day=TODAY)
+    assert [(r.group, r.loggers, r.bulk) for r in rows] == [("Role: Sales rep", 3, 1), ("Team: North", 3, 1)]

@@ -146,3 +146,25 @@ def test_the_navigation_links_each_role_to_its_adoption_pages(
 def test_a_manager_is_sent_to_their_first_team(world: World) -> None:
     response = world.client_for(world.mads).get("/adoption/team/")
     assert response.url == f"/adoption/team/{world.north.pk}/"
+
+
+def test_a_person_sees_their_own_bulk_logging_with_an_explanation(world: World) -> None:
+    start = timezone.now() - dt.timedelta(hours=1)
+    for n in range(10):
+        factories.UsageEventFactory(user=world.rita, kind="call_logged", occurred_at=start + dt.timedelta(seconds=n))
+    body = world.client_for(world.rita).get("/adoption/me/").content.decode()
+    assert "10 or more entries within 10 minutes" in body
+    assert "No bulk logging" in world.client_for(world.ronja).get("/adoption/me/").content.decode()
+
+
+def test_the_lead_sees_bulk_logging_as_shares_per_group_never_names() -> None:
+    client, reps, _team = _org_of_ten(days_each=0)
+    start = timezone.now() - dt.timedelta(hours=2)
+    for i, rep in enumerate(reps):
+        for n in range(10 if i < 5 else 1):  # five in bursts, five logging once
+            factories.UsageEventFactory(user=rep, kind="call_logged", occurred_at=start + dt.timedelta(seconds=n))
+    body = client.get("/adoption/").content.decode()
+    health = body.split('data-testid="health"')[1].split("</table>")[0]
+    assert "Team: T" in health
+    assert '<td class="num">10</td><td class="num">50 %</td>' in health
+    assert "rep0" not in health
