@@ -12,8 +12,20 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
-from apps.adoption.selectors import active_days_by_person, counted_people, frequency_buckets, weekly_lifecycle
+from apps.adoption.selectors import (
+    active_days_by_person,
+    core_event_adoption,
+    counted_people,
+    daily_activity,
+    frequency_buckets,
+    retention_by_cohort,
+    seat_utilisation,
+    time_to_first_value,
+    weekly_lifecycle,
+)
+from apps.adoption.services import seats_set
 from apps.core.periods import week_start
+from apps.givegets.models import GiveGetContract
 from apps.roles.models import Membership, Organisation, Role, RoleKind
 from apps.usage.kinds import EventKind, EventSource
 from apps.usage.models import UsageEvent
@@ -28,7 +40,14 @@ def _build(today: dt.date) -> int:
     org = Organisation.objects.create(name="Bench adoption org")
     role = Role.objects.create(organisation=org, kind=RoleKind.SALES_REP, name="Sales rep")
     users = User.objects.bulk_create([User(username=f"bench-adoption-{i}", password="!") for i in range(PEOPLE)])
-    Membership.objects.bulk_create([Membership(user=u, organisation=org, role=role) for u in users])
+    # Go-live spread over the first twelve weeks, so every retention cohort has people.
+    Membership.objects.bulk_create([
+        Membership(user=u, organisation=org, role=role, go_live_on=today - dt.timedelta(days=DAYS - 1 - (i % 84)))
+        for i, u in enumerate(users)
+    ])
+    GiveGetContract.objects.create(role=role, give_kind=EventKind.CALL_LOGGED, give_expected_minutes=2,
+                                   get_kind="weekly_digest", get_minutes_saved=30)
+    seats_set(organisation_id=org.pk, seats=PEOPLE)
     start = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=DAYS - 1), dt.time(8)))
     batch: list[UsageEvent] = []
     total = 0
@@ -74,10 +93,29 @@ def main() -> None:
     started = time.perf_counter()
     lifecycle = weekly_lifecycle(people=people, monday=week_start(today))
     t_lifecycle = time.perf_counter() - started
-    adoption = t_days + t_buckets + t_lifecycle
+    started = time.perf_counter()
+    stickiness = daily_activity(people=people, first_day=today - dt.timedelta(days=29), last_day=today)
+    t_sticky = time.perf_counter() - started
+    started = time.perf_counter()
+    seats = seat_utilisation(organisation_id=org_id, active_people=len(days))
+    core = core_event_adoption(people=people, first_day=first_day, last_day=today)
+    t_core = time.perf_counter() - started
+    started = time.perf_counter()
+    retention = retention_by_cohort(people=people, last_day=today)
+    t_retention = time.perf_counter() - started
+    started = time.perf_counter()
+    first_value = time_to_first_value(people=people, last_day=today)
+    t_first = time.perf_counter() - started
+    adoption = t_days + t_buckets + t_lifecycle + t_sticky + t_core + t_retention + t_first
     print(f"   active days ({len(days)} people): {t_days * 1000:.0f} ms")
     print(f"   frequency buckets {buckets}: {t_buckets * 1000:.0f} ms")
     print(f"   weekly lifecycle {lifecycle}: {t_lifecycle * 1000:.0f} ms")
+    last = stickiness[-1]
+    print(f"   stickiness over 30 days (DAU/MAU {last.dau_mau:.2f}, WAU/MAU {last.wau_mau:.2f}, events from 59 days "
+          f"before): {t_sticky * 1000:.0f} ms")
+    print(f"   seats ({seats.pct:.0f} %) and core-event adoption ({core[0].pct:.0f} %): {t_core * 1000:.0f} ms")
+    print(f"   retention ({len(retention)} cohorts): {t_retention * 1000:.0f} ms")
+    print(f"   time to first value ({len(first_value)} roles with results): {t_first * 1000:.0f} ms")
 
     day_sql = "DATE(occurred_at)" if connection.vendor == "postgresql" else "date(occurred_at)"
     started = time.perf_counter()

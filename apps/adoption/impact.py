@@ -11,6 +11,10 @@ from statistics import fmean
 
 MIN_GROUP_PEOPLE = 5
 RESAMPLES = 1000
+MIN_RESAMPLES = 200
+# Resampling costs people × resamples picks; large groups take fewer (still ≥ 200) resamples,
+# whose interval is as good because the spread of a mean over thousands of people is smooth.
+DRAW_BUDGET = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,16 @@ class Impact:
     high: float
     phase_people: int
     comparison_people: int
+
+    @property
+    def size(self) -> float:
+        """Return the estimate without its sign (the wording says which way)."""
+        return abs(self.estimate)
+
+    @property
+    def excludes_zero(self) -> bool:
+        """Return whether the interval lies wholly on one side of no change."""
+        return self.low > 0 or self.high < 0
 
 
 def _changes(people: Sequence[PersonWeeks]) -> list[float]:
@@ -58,6 +72,7 @@ def phase_impact(
     if len(treated) < min_group_people or len(control) < min_group_people:
         return None
     estimate = fmean(treated) - fmean(control)
+    resamples = min(resamples, max(MIN_RESAMPLES, DRAW_BUDGET // (len(treated) + len(control))))
     rng = random.Random(seed)  # noqa: S311 - a reproducible bootstrap, not a secret
     draws = sorted(
         fmean(rng.choices(treated, k=len(treated))) - fmean(rng.choices(control, k=len(control)))

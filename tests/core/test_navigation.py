@@ -16,14 +16,15 @@ from tests.conftest import World
 
 # What each test person's menu holds (url names), written out by hand from the audiences.
 MINE = ["dashboards:me", "welcome:start", "activities:log", "digests:latest", "givegets:contracts", "quickwins:milestones",
-        "pulse:mine", "imports:start", "trust:my_data"]
+        "pulse:mine", "imports:start", "trust:my_data", "adoption:mine"]
 EXPECTED_WORK = {
     "rita": ["ambassadors:list"],
     "sam": ["service:accounts", "ambassadors:list"],
     "maja": ["campaigns:list", "ambassadors:list"],
-    "mads": ["dashboards:team", "coaching:team", "rollout:team", "pulse:team", "campaigns:overview",
+    "mads": ["dashboards:team", "coaching:team", "rollout:team", "pulse:team", "adoption:teams", "campaigns:overview",
              "ambassadors:list"],
-    "lene": ["dashboards:lead", "rollout:phases", "pulse:overview", "suggestions:rules", "campaigns:overview",
+    "lene": ["dashboards:lead", "rollout:phases", "pulse:overview", "adoption:organisation", "suggestions:rules",
+             "campaigns:overview",
              "ambassadors:list", "people:list", "roles:list", "pipeline:stages", "integrations:keys", "integrations:identities",
              "integrations:usage_imports"],
 }
