@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.enqueue import enqueue_on_commit
 from apps.core.periods import period_for_monday, week_start
 from apps.givegets import classification
 from apps.givegets.defaults import DEFAULT_CONTRACTS
@@ -19,6 +20,7 @@ from apps.givegets.models import Cadence, ContractStatus, Delivery, DeliveryKind
 from apps.roles.models import Membership, Role
 from apps.usage.kinds import EventKind
 from apps.usage.models import UsageEvent
+from apps.usage.services import refresh_marks_add
 
 User = get_user_model()
 
@@ -99,16 +101,17 @@ def delivery_consume(*, delivery: Delivery, at: dt.datetime | None = None) -> De
 def deliveries_consume(*, user_id: int, delivery_ids: list[int], at: dt.datetime | None = None) -> int:
     """Mark a person's unconsumed deliveries consumed in one statement; return how many changed.
 
-    One score recompute follows after commit, however many were consumed.
+    The person is marked for refresh in the same transaction (one drain after commit, however
+    many were consumed), so a broker outage only delays the recompute.
     """
     unconsumed = Delivery.objects.filter(user_id=user_id, pk__in=delivery_ids, consumed_at__isnull=True)
     # Lock first so two requests opening the same gets cannot both count them.
     locked_ids = list(unconsumed.select_for_update().values_list("pk", flat=True))
-    changed = Delivery.objects.filter(pk__in=locked_ids).update(consumed_at=at or timezone.now())
+    moment = at or timezone.now()
+    changed = Delivery.objects.filter(pk__in=locked_ids).update(consumed_at=moment)
     if changed:
-        from apps.scoring.tasks import recompute_user_scores
-
-        transaction.on_commit(lambda: recompute_user_scores.delay(user_ids=[user_id]))
+        # A consumed get counts in the week it was consumed: scoring recomputes from there.
+        refresh_marks_add(since_by_user={user_id: moment})
     return changed
 
 
@@ -159,7 +162,8 @@ def _enqueue_classification(contract_ids: list[int]) -> None:
     from apps.givegets.tasks import classify_contracts
 
     if contract_ids:
-        transaction.on_commit(lambda: classify_contracts.delay(contract_ids=contract_ids))
+        enqueue_on_commit(classify_contracts, contract_ids=contract_ids,
+                          catch_up="the daily classify-contracts run")
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from apps.activities.models import Account, Activity, ActivityType, Deal, DealStageChange, Stage
 from apps.activities.services import EVENT_KIND_OF_TYPE
+from apps.core.enqueue import enqueue_on_commit
 from apps.imports.models import ImportJob, ImportKind, ImportRowError, ImportStatus
 from apps.imports.parsing import (
     FileFormatError,
@@ -307,7 +308,7 @@ def import_job_start(*, job: ImportJob, language: str) -> ImportJob:
     locked.language = language
     locked.save(update_fields=["status", "started_at", "language"])
     job_id = locked.pk
-    transaction.on_commit(lambda: run_import.delay(job_id))
+    enqueue_on_commit(run_import, job_id, catch_up="resume-stalled-imports")
     return locked
 
 
@@ -329,7 +330,7 @@ def import_jobs_resume_stalled(*, now: dt.datetime | None = None) -> list[int]:
         ImportJob.objects.filter(status=ImportStatus.RUNNING, started_at__lt=cutoff).values_list("pk", flat=True)
     )
     for job_id in job_ids:
-        transaction.on_commit(lambda job_id=job_id: run_import.delay(job_id))  # type: ignore[misc]
+        enqueue_on_commit(run_import, job_id, catch_up="the next resume-stalled-imports run")
     return job_ids
 
 

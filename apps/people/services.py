@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from apps.activities.models import Stage
+from apps.core.enqueue import enqueue_on_commit
 from apps.core.errors import ApplicationError
 from apps.identities.services import external_identity_add
 from apps.people.importing import PersonRow
@@ -358,5 +359,6 @@ def go_live_fill(*, organisation_id: int, user_ids: Sequence[int]) -> int:
     Membership.objects.bulk_update(changed, ["go_live_on"])
     changed_ids = [m.user_id for m in changed]
     if changed_ids:
-        transaction.on_commit(lambda: refresh_quickwins_for_users.delay(user_ids=changed_ids))
+        enqueue_on_commit(refresh_quickwins_for_users, user_ids=changed_ids,
+                          catch_up="the hourly refresh-quickwins run")
     return len(changed)

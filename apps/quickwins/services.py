@@ -8,6 +8,7 @@ from django.db.models import F, Min
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from apps.core.enqueue import enqueue_on_commit
 from apps.quickwins import evaluation
 from apps.quickwins.models import Nudge, NudgeKind, QuickWinMilestone, QuickWinResult, QuickWinStatus
 from apps.roles.models import Membership, Role, TeamMember
@@ -115,7 +116,8 @@ def _milestone_errors(
 def _enqueue_refresh(milestone_id: int) -> None:
     from apps.quickwins.tasks import refresh_quickwins_for_milestones
 
-    transaction.on_commit(lambda: refresh_quickwins_for_milestones.delay(milestone_ids=[milestone_id]))
+    enqueue_on_commit(refresh_quickwins_for_milestones, milestone_ids=[milestone_id],
+                      catch_up="the hourly refresh-quickwins run")
 
 
 @transaction.atomic
