@@ -147,6 +147,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # DRF's defaults, with a JSON parser that answers 400 (not 500) for absurdly deep nesting.
+    "DEFAULT_PARSER_CLASSES": [
+        "apps.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "apps.core.exception_handler.application_exception_handler",
     # Requests with an integration key are limited per key (apps/integrations/auth.py).
     "DEFAULT_THROTTLE_RATES": {"integration_key": env("INTEGRATION_KEY_RATE", default="600/minute")},
