@@ -62,7 +62,10 @@ INSTALLED_APPS = [
     "apps.demo",
     "apps.people",
     "apps.adoption",
+    "auditlog",
 ]
+# The audit trail's entries carry their organisation (apps/trust/audit.py).
+AUDITLOG_LOGENTRY_MODEL = "trust.AuditEntry"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -72,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",  # the signed-in user is the actor of audited changes
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

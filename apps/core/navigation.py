@@ -39,6 +39,7 @@ NAV: list[tuple[str, Any, str, str]] = [
     ("people:list", _("People"), "lead", "work"),
     ("integrations:keys", _("Integration keys"), "lead", "work"),
     ("integrations:identities", _("Unmapped identities"), "lead", "work"),
+    ("trust:history", _("Change history"), "lead", "work"),
 ]
 
 ACCESS_KEYS = {"activities:log": "l"}

@@ -96,3 +96,34 @@ def my_data_csv(request: HttpRequest) -> HttpResponse:
     """Download all of my own data as a zip with one CSV file per table."""
     tables = selectors.personal_data(user_id=_user_id(request))
     return _download(request, to_csv_zip(tables), "application/zip", "zip")
+
+
+HISTORY_SHOWN = 300
+
+
+@project_lead_required
+def history(request: HttpRequest) -> HttpResponse:
+    """Show the lead who changed which configuration or membership, when, with old and new values."""
+    rows = selectors.audit_rows(organisation_id=_organisation_id(request), limit=HISTORY_SHOWN)
+    return render(request, "trust/history.html", {"rows": rows, "shown": HISTORY_SHOWN})
+
+
+def _history_download(content: bytes, content_type: str, extension: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="change-history-{timezone.localdate()}.{extension}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@project_lead_required
+def history_json(request: HttpRequest) -> HttpResponse:
+    """Download the organisation's whole change history as JSON."""
+    tables = selectors.audit_export(organisation_id=_organisation_id(request))
+    return _history_download(to_json(tables, exported_at=timezone.now()), "application/json; charset=utf-8", "json")
+
+
+@project_lead_required
+def history_csv(request: HttpRequest) -> HttpResponse:
+    """Download the organisation's whole change history as a zip with one CSV file."""
+    tables = selectors.audit_export(organisation_id=_organisation_id(request))
+    return _history_download(to_csv_zip(tables), "application/zip", "zip")
