@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 ]
 # The audit trail's entries carry their organisation (apps/trust/audit.py).
 AUDITLOG_LOGENTRY_MODEL = "trust.AuditEntry"
+# Days raw usage events are kept (0: kept; at least 400 when set). Aggregates are always kept.
+USAGE_EVENT_RETENTION_DAYS = env.int("USAGE_EVENT_RETENTION_DAYS", default=0)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -259,6 +261,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.imports.tasks.resume_stalled_imports",
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 14 * 60},
+    },
+    # Daily 03:30: delete raw usage events past USAGE_EVENT_RETENTION_DAYS (nothing when 0).
+    "usage-event-retention": {
+        "task": "apps.trust.tasks.delete_expired_usage_events",
+        "schedule": crontab(minute=30, hour=3),
+        "options": {"expires": 20 * 60 * 60},
     },
     # Daily 07:00: suggest a touch on deals that have gone quiet longer than their stage allows.
     "idle-deal-suggestions": {

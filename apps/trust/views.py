@@ -14,6 +14,7 @@ from apps.roles.policies import is_project_lead, membership_of
 from apps.trust import selectors
 from apps.trust.export import to_csv_zip, to_json
 from apps.trust.forms import BaseCharterFormSet, CharterFormSet
+from apps.trust.protection import MIN_RETENTION_DAYS, retention_days
 from apps.trust.services import data_use_charter_update
 
 LOOKS_SHOWN = 200
@@ -34,7 +35,10 @@ def _organisation_id(request: HttpRequest) -> int:
 def charter(request: HttpRequest) -> HttpResponse:
     """Show the organisation's data-use charter: what each data category is used for, and never for."""
     statements = selectors.charter(organisation_id=_organisation_id(request))
-    return render(request, "trust/charter.html", {"statements": statements, "can_edit": is_project_lead(request.user)})
+    return render(request, "trust/charter.html", {
+        "statements": statements, "can_edit": is_project_lead(request.user),
+        "retention_days": retention_days(), "min_retention_days": MIN_RETENTION_DAYS,
+    })
 
 
 @project_lead_required
