@@ -186,3 +186,40 @@ def test_the_charter_states_retention_in_danish(world: World, settings: Any) -> 
     page = world.client_for(world.rita).get(reverse("trust:charter"), HTTP_ACCEPT_LANGUAGE="da").content.decode()
     assert "Rå brugshændelser slettes efter 730 dage" in page
     assert "kan projektlederen slette dem" in page
+
+
+def test_only_the_lead_may_open_the_erase_page(world: World) -> None:
+    url = reverse("trust:erase")
+    assert Client().get(url).status_code == 302
+    for who in ("rita", "mads", "sam", "maja"):
+        assert world.client_for(getattr(world, who)).get(url).status_code == 403, who
+        assert world.client_for(getattr(world, who)).post(url, {"user": world.ronja.pk,
+                                                                "confirm": "ronja"}).status_code == 403
+    world.ronja.refresh_from_db()
+    assert world.ronja.username == "ronja"
+
+
+def test_the_lead_erases_a_person_from_the_page_after_typing_their_user_name(world: World) -> None:
+    lead = world.client_for(world.lene)
+    page = lead.get(reverse("trust:erase")).content.decode()
+    assert "Ronja Test (ronja)" in page
+    assert "Lene Test (lene)" not in page  # not herself
+    wrong = lead.post(reverse("trust:erase"), {"user": world.ronja.pk, "confirm": "rita"})
+    assert wrong.status_code == 400
+    assert "Type the user name exactly as shown: ronja." in wrong.content.decode()
+    world.ronja.refresh_from_db()
+    assert world.ronja.username == "ronja"
+    done = lead.post(reverse("trust:erase"), {"user": world.ronja.pk, "confirm": "ronja"}, follow=True)
+    assert "The person is erased." in done.content.decode()
+    world.ronja.refresh_from_db()
+    assert world.ronja.username == f"erased-{world.ronja.pk}"
+    assert "Ronja Test (ronja)" not in lead.get(reverse("trust:erase")).content.decode()
+
+
+def test_a_person_of_another_organisation_cannot_be_chosen(world: World) -> None:
+    stranger = factories.UserFactory(username="stranger")
+    factories.MembershipFactory(user=stranger, role=factories.RoleFactory(kind=RoleKind.SALES_REP))
+    response = world.client_for(world.lene).post(reverse("trust:erase"), {"user": stranger.pk, "confirm": "stranger"})
+    assert response.status_code == 400
+    stranger.refresh_from_db()
+    assert stranger.username == "stranger"
