@@ -66,6 +66,9 @@ INSTALLED_APPS = [
 ]
 # The audit trail's entries carry their organisation (apps/trust/audit.py).
 AUDITLOG_LOGENTRY_MODEL = "trust.AuditEntry"
+# django-auditlog's own migrations create a table for its swapped-out LogEntry that nothing uses
+# (and that blocks flushing the users table on PostgreSQL); with the model swapped it needs none.
+MIGRATION_MODULES = {"auditlog": None}
 # Days raw usage events are kept (0: kept; at least 400 when set). Aggregates are always kept.
 USAGE_EVENT_RETENTION_DAYS = env.int("USAGE_EVENT_RETENTION_DAYS", default=0)
 

@@ -58,4 +58,4 @@ class AuditEntry(AbstractLogEntry):
     class Meta(AbstractLogEntry.Meta):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
-        indexes = [models.Index(fields=["organisation", "timestamp"], name="audit_org_time")]
+        indexes = [models.Index(fields=["organisation", "timestamp"], name="trust_audit_org_time")]

@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                 'ordering': ['-timestamp'],
                 'get_latest_by': 'timestamp',
                 'abstract': False,
-                'indexes': [models.Index(fields=['organisation', 'timestamp'], name='audit_org_time')],
+                'indexes': [models.Index(fields=['organisation', 'timestamp'], name='trust_audit_org_time')],
             },
         ),
     ]
