@@ -27,13 +27,22 @@ serve:
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-## make run: virtualenv, install, migrate, demo organisation, serve on http://127.0.0.1:8000
-run: demo serve
+## make run: virtualenv, install, migrate, demo organisation, then the web server beside one
+## Celery worker with the beat schedule. Without REDIS_URL they talk through kombu's
+## filesystem transport (.celery/), so every periodic job runs as in production.
+run: demo
+	@echo "Serving on http://$(HOST):$(PORT)/ with a worker and the beat schedule (Ctrl+C stops all)"
+	@export EMBEDDED_WORKER=true; \
+	  $(BIN)/celery -A crm_adoption worker --beat --pool=solo --loglevel=WARNING \
+	    --schedule "$${CELERY_BEAT_SCHEDULE_FILENAME:-celerybeat-schedule}" & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make test: the whole suite (lint, types, tests). Service tests need DATABASE_URL + REDIS_URL.
 test: $(BIN)/activate
 	$(BIN)/ruff check .
 	$(BIN)/mypy apps crm_adoption
+	$(BIN)/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run > /dev/null
 	DEBUG=false SECRET_KEY=test-only-key $(BIN)/pytest $(PYTEST_ARGS)
 
@@ -59,4 +68,4 @@ beat: $(BIN)/activate
 	$(BIN)/celery -A crm_adoption beat --loglevel=INFO
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 .celery staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -99,7 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.roles.context_processors.viewer_role",
-                "apps.core.navigation.navigation",
+                "apps.roles.context_processors.navigation",
             ],
         },
     },
@@ -109,6 +109,15 @@ WSGI_APPLICATION = "crm_adoption.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web process, the embedded worker and beat share one SQLite file: WAL lets readers
+    # run beside the writer, IMMEDIATE transactions queue writers instead of failing on upgrade,
+    # and the timeout lets a writer wait for another's commit.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     # Overridable so that two test runs on one server (or a run beside a benchmark) never collide.
@@ -183,9 +192,14 @@ REDIS_URL = env("REDIS_URL", default="")
 # The cache holds rate-limit counters (integration keys); shared in Redis when there is one.
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
+# `make run` without Redis still runs the production worker and beat schedule: with
+# EMBEDDED_WORKER=true tasks travel through kombu's filesystem transport (files in
+# CELERY_EMBEDDED_DIR), so weeks close, digests are built and gates are evaluated on a laptop.
+EMBEDDED_WORKER = env.bool("EMBEDDED_WORKER", default=False) and not REDIS_URL
+CELERY_EMBEDDED_DIR = Path(env("CELERY_EMBEDDED_DIR", default=str(BASE_DIR / ".celery")))
+CELERY_BROKER_URL = REDIS_URL or ("filesystem://" if EMBEDDED_WORKER else "memory://localhost/")
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not (REDIS_URL or EMBEDDED_WORKER)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -198,7 +212,19 @@ CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 # Matched to the longest task (time limit 15 min): a killed worker's task is redelivered
 # after 20 minutes, not 2 hours.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 20 * 60}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 20 * 60}
+if EMBEDDED_WORKER:
+    for folder in ("queue", "processed"):
+        (CELERY_EMBEDDED_DIR / folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_EMBEDDED_DIR / "queue"),
+        "data_folder_out": str(CELERY_EMBEDDED_DIR / "queue"),
+        "processed_folder": str(CELERY_EMBEDDED_DIR / "processed"),
+        "store_processed": False,
+    }
+    # The filesystem transport has no broadcast: no remote control, no events.
+    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
+    CELERY_WORKER_SEND_TASK_EVENTS = False
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ROUTES = {
     "apps.imports.tasks.*": {"queue": env("CELERY_IMPORTS_QUEUE", default=CELERY_TASK_DEFAULT_QUEUE)},
@@ -258,6 +284,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.digests.tasks.send_weekly_digests",
         "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
         "options": {"expires": 12 * 60 * 60},
+    },
+    # Every 5 minutes: a CRM log upload whose task could not be queued (broker down) is queued now.
+    "resume-usage-imports": {
+        "task": "apps.integrations.tasks.resume_usage_imports",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
     },
     # Every 15 minutes: an import still running 30 minutes after it started lost its task; resume it.
     "resume-stalled-imports": {

@@ -24,6 +24,9 @@ urlpatterns = [
     path("ambassadors/", include("apps.ambassadors.urls")),
     path("service/", include("apps.service.urls")),
     path("organisation/people/", include("apps.people.urls")),
+    path("organisation/roles/", include("apps.roles.urls")),
+    path("organisation/pipeline/", include("apps.people.pipeline_urls")),
+    path("welcome/", include("apps.people.welcome_urls")),
     path("integrations/", include("apps.integrations.urls")),
     path("adoption/", include("apps.adoption.urls")),
 ]

@@ -134,7 +134,14 @@ def test_writes_succeed_while_redis_is_down_and_scores_catch_up_when_it_returns(
     rita.force_login(world.rita)
     ronja.force_login(world.ronja)
     account = factories.AccountFactory(organisation=world.org)
+    # Their logins are usage too: let the worker fold them in before the broker goes away.
+    assert _wait_for(lambda: not RefreshMark.objects.exists()), "the logins were never drained"
 
+    def gave() -> dict[int, object]:
+        return dict(ScoreSnapshot.objects.filter(user_id__in=[world.rita.pk, world.ronja.pk])
+                    .order_by("period_start").values_list("user_id", "give_minutes"))
+
+    before = gave()
     private_broker.stop()  # mid-run: the worker is up, the broker is gone
     for i in range(3):
         response = rita.post("/api/events/", {"kind": EventKind.CALL_LOGGED, "idempotency_key": f"down-{i}",
@@ -146,10 +153,11 @@ def test_writes_succeed_while_redis_is_down_and_scores_catch_up_when_it_returns(
                           content_type="application/json")
     assert response.status_code == 201, response.content
     assert set(RefreshMark.objects.values_list("user_id", flat=True)) == {world.rita.pk, world.ronja.pk}
-    assert not ScoreSnapshot.objects.filter(user_id__in=[world.rita.pk, world.ronja.pk]).exists()
+    assert gave() == before
 
     private_broker.start()
     drain_refresh_marks.delay()  # what the every-minute beat entry sends
     assert _wait_for(lambda: not RefreshMark.objects.exists()), "the drain never caught up"
-    assert ScoreSnapshot.objects.filter(user=world.rita).exists()
-    assert ScoreSnapshot.objects.filter(user=world.ronja).exists()
+    after = gave()
+    assert after[world.rita.pk] != before.get(world.rita.pk)
+    assert after[world.ronja.pk] != before.get(world.ronja.pk)

@@ -4,6 +4,7 @@ Needs DATABASE_URL (PostgreSQL) and REDIS_URL. Without them these tests are skip
 reason; with REQUIRE_SERVICES=1 (CI) a missing service fails the run instead.
 """
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -114,3 +115,59 @@ def test_the_reconciliation_job_runs_on_the_worker_and_is_idempotent(world: Worl
     reconcile_stale_scores.delay()
     time.sleep(2)
     assert list(ScoreSnapshot.objects.filter(user=world.ronja).values("score", "give_minutes", "status")) == first
+
+
+def test_a_batch_of_1000_through_the_api_gets_exact_answers_and_the_worker_scores_it(
+    world: World, celery_worker_process: Any,
+) -> None:
+    """Duplicates, malformed items and unmapped identities in one batch; held rows replay once."""
+    from django.test import Client
+
+    from apps.integrations.models import HeldEvent
+    from apps.integrations.services import identity_map, integration_key_create
+    from apps.usage.models import UsageEvent
+
+    _key, secret = integration_key_create(organisation_id=world.org.pk, name="worker", scopes=["events:write"])
+    now = timezone.now()
+    events: list[Any] = []
+    expected: list[str] = []
+    for i in range(1000):
+        at = (now - dt.timedelta(minutes=i)).isoformat()
+        if i % 10 == 0:  # repeats the key of the item before it
+            events.append({"person": world.rita.pk, "kind": "record_viewed", "occurred_at": at,
+                           "idempotency_key": f"w-{i - 1}"})
+            expected.append("duplicate")
+        elif i % 10 == 1:
+            events.append({"person": world.rita.pk, "kind": "no_such_kind", "occurred_at": at,
+                           "idempotency_key": f"w-{i}"})
+            expected.append("rejected")
+        elif i % 10 == 2:
+            events.append({"person": {"source": "salesforce", "external_id": "005000000000009AAA"},
+                           "kind": "login", "occurred_at": at, "idempotency_key": f"w-{i}"})
+            expected.append("held")
+        else:
+            person = world.rita.pk if i % 2 else world.ronja.email
+            events.append({"person": person, "kind": "record_created", "occurred_at": at,
+                           "idempotency_key": f"w-{i}", "duration_seconds": 30})
+            expected.append("accepted")
+    # The first item's "previous" key does not exist yet: it is a new event.
+    expected[0] = "accepted"
+    response = Client().post("/api/v1/events/", {"events": events}, content_type="application/json",
+                             HTTP_AUTHORIZATION=f"Api-Key {secret}")
+    assert response.status_code == 200, response.content
+    assert [r["status"] for r in response.json()["results"]] == expected
+    assert UsageEvent.objects.filter(source="api").exclude(kind="login").count() == expected.count("accepted")
+    assert HeldEvent.objects.count() == 100
+
+    assert identity_map(organisation_id=world.org.pk, user_id=world.sam.pk, source="salesforce",
+                        external_id="005000000000009AAA") == 100
+    assert identity_map(organisation_id=world.org.pk, user_id=world.sam.pk, source="salesforce",
+                        external_id="005000000000009AAA") == 0
+    assert UsageEvent.objects.filter(user=world.sam, kind="login", source="api").count() == 100
+
+    # The worker drains the marks the batch and the replay wrote.
+    from apps.usage.models import RefreshMark
+
+    assert _wait_for(lambda: not RefreshMark.objects.exists()), "the worker never drained the batch"
+    assert ScoreSnapshot.objects.filter(user=world.rita).exists()
+    assert ScoreSnapshot.objects.filter(user=world.ronja).exists()

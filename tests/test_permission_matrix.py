@@ -6,30 +6,21 @@ Reps see their own data; managers their own teams; project leads configuration a
 from collections.abc import Callable
 
 import pytest
-from django.test import Client
 
 from apps.trust.models import AccessRecord
 from tests import factories
 from tests.conftest import World
+from tests.permissions import LOGIN, Expected, assert_row
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "outsider", "rita", "ronja", "mads", "lene", "sam", "maja"]
-LOGIN = 302  # anonymous people are sent to the login page
-
-
-def client_as(world: World, who: str) -> Client:
-    if who == "anonymous":
-        return Client()
-    if who == "outsider":
-        return world.client_for(factories.UserFactory(username="outsider"))
-    return world.client_for(getattr(world, who))
 
 
 Url = Callable[[World], str]
 
 # url, expected per role (in ROLES order)
-MATRIX: list[tuple[str, Url, list[int]]] = [
+MATRIX: list[tuple[str, Url, list[Expected]]] = [
     ("home", lambda w: "/", [LOGIN, 302, 302, 302, 302, 302, 302, 302]),
     ("my dashboard", lambda w: "/me/", [LOGIN, 403, 200, 200, 200, 200, 200, 200]),
     ("rita's page", lambda w: f"/people/{w.rita.pk}/", [LOGIN, 403, 302, 404, 200, 404, 404, 404]),
@@ -54,13 +45,51 @@ MATRIX: list[tuple[str, Url, list[int]]] = [
     ("people import preview (unknown upload)", lambda w: "/organisation/people/import/abc/",
      [LOGIN, 403, 403, 403, 403, 404, 403, 403]),
     ("set-password link (invalid)", lambda w: "/organisation/people/welcome/MQ/bad-token/", [200] * 8),
+    ("roles", lambda w: "/organisation/roles/", [LOGIN, 403, 403, 403, 403, 200, 403, 403]),
+    ("new role", lambda w: "/organisation/roles/new/", [LOGIN, 403, 403, 403, 403, 200, 403, 403]),
+    ("edit sales role", lambda w: f"/organisation/roles/{w.roles['sales_rep'].pk}/",
+     [LOGIN, 403, 403, 403, 403, 200, 403, 403]),
+    ("another organisation's role", lambda w: f"/organisation/roles/{factories.RoleFactory().pk}/",
+     [LOGIN, 403, 403, 403, 403, 404, 403, 403]),
+    ("pipeline stages", lambda w: "/organisation/pipeline/", [LOGIN, 403, 403, 403, 403, 200, 403, 403]),
+    ("new stage", lambda w: "/organisation/pipeline/new/", [LOGIN, 403, 403, 403, 403, 200, 403, 403]),
+    ("edit stage", lambda w: f"/organisation/pipeline/{w.stages[0].pk}/", [LOGIN, 403, 403, 403, 403, 200, 403, 403]),
+    ("welcome page", lambda w: "/welcome/", [LOGIN, 403, 200, 200, 200, 200, 200, 200]),
+    ("my recent activities", lambda w: "/activities/mine/", [LOGIN, 403, 200, 200, 200, 200, 200, 200]),
+    ("correct rita's activity", lambda w: f"/activities/{_ritas_activity(w)}/correct/",
+     [LOGIN, 403, 200, 404, 404, 404, 404, 404]),
 ]
 
 
+def _ritas_activity(world: World) -> int:
+    from apps.activities.services import activity_log
+
+    account = factories.AccountFactory(organisation=world.org)
+    activity, _created = activity_log(owner_id=world.rita.pk, type="call", account=account, summary="Called")
+    return activity.pk
+
+
+POST_ONLY_LEAD: list[tuple[str, Url]] = [
+    ("move stage", lambda w: f"/organisation/pipeline/{w.stages[1].pk}/move/"),
+    ("delete stage", lambda w: f"/organisation/pipeline/{w.stages[1].pk}/delete/"),
+    ("create role", lambda w: "/organisation/roles/new/"),
+    ("edit role", lambda w: f"/organisation/roles/{w.roles['sales_rep'].pk}/"),
+]
+
+
+@pytest.mark.parametrize(("name", "url"), POST_ONLY_LEAD, ids=[m[0] for m in POST_ONLY_LEAD])
+def test_configuration_writes_are_refused_to_everyone_but_the_lead(world: World, name: str, url: Url) -> None:
+    from apps.roles.models import AuditEntry
+
+    actual = {who: client_as(world, who).post(url(world), {"to": "up", "name": "X"}).status_code
+              for who in ROLES if who != "lene"}
+    assert actual == {who: LOGIN if who == "anonymous" else 403 for who in ROLES if who != "lene"}
+    assert not AuditEntry.objects.exists()
+
+
 @pytest.mark.parametrize(("name", "url", "expected"), MATRIX, ids=[m[0] for m in MATRIX])
-def test_page_access_by_role(world: World, name: str, url: Url, expected: list[int]) -> None:
-    actual = [client_as(world, who).get(url(world)).status_code for who in ROLES]
-    assert dict(zip(ROLES, actual, strict=True)) == dict(zip(ROLES, expected, strict=True))
+def test_page_access_by_role(world: World, name: str, url: Url, expected: list[Expected]) -> None:
+    assert_row(world, lambda client: client.get(url(world)), dict(zip(ROLES, expected, strict=True)))
 
 
 def test_forbidden_pages_show_no_personal_data(world: World) -> None:

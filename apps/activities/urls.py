@@ -1,10 +1,12 @@
 from django.urls import path
 
-from apps.activities import views
+from apps.activities import correction_views, views
 
 app_name = "activities"
 
 urlpatterns = [
     path("log/", views.log, name="log"),
     path("targets/", views.targets, name="targets"),
+    path("mine/", correction_views.mine, name="mine"),
+    path("<int:activity_id>/correct/", correction_views.correct, name="correct"),
 ]

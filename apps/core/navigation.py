@@ -1,21 +1,28 @@
-"""The main navigation: one list, each entry shown only to the audience that may open it.
+"""The main navigation: one list of entries, each for the audience that may open it.
 
-Entries whose URL is not (yet) defined are skipped, so an app can ship its pages on its own.
+Who belongs to an audience is decided in `apps.roles` (its `navigation` context processor asks
+`navigation_for` with a predicate), so this module knows no roles. An entry whose URL name does
+not resolve is a programming error and raises, so a renamed page cannot vanish from the menu.
 """
 
+from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from apps.roles.models import RoleKind
-from apps.roles.policies import is_manager, is_project_lead, role_kind_of
+# Audiences a role predicate must understand: everyone with a role, managers of a team,
+# project leads, or one role kind (the values of apps.roles.models.RoleKind).
+AUDIENCE_MEMBER = "member"
+AUDIENCE_MANAGER = "manager"
+AUDIENCE_LEAD = "lead"
 
 # (url name, label, audience, group). Audiences: member, manager, lead, or a role kind.
 # Group "mine" is the person's own work (top bar); "work" is what their role oversees (second bar).
 NAV: list[tuple[str, Any, str, str]] = [
     ("dashboards:me", _("My score"), "member", "mine"),
+    ("welcome:start", _("Getting started"), "member", "mine"),
     ("activities:log", _("Log activity"), "member", "mine"),
     ("digests:latest", _("My digest"), "member", "mine"),
     ("givegets:contracts", _("Give-Gets"), "member", "mine"),
@@ -23,8 +30,8 @@ NAV: list[tuple[str, Any, str, str]] = [
     ("pulse:mine", _("My pulse"), "member", "mine"),
     ("imports:start", _("Import spreadsheet"), "member", "mine"),
     ("trust:my_data", _("My data"), "member", "mine"),
-    ("service:accounts", _("Customers"), RoleKind.SERVICE_AGENT, "work"),
-    ("campaigns:list", _("Campaigns"), RoleKind.MARKETER, "work"),
+    ("service:accounts", _("Customers"), "service_agent", "work"),
+    ("campaigns:list", _("Campaigns"), "marketer", "work"),
     ("dashboards:team", _("My teams"), "manager", "work"),
     ("coaching:team", _("Coaching"), "manager", "work"),
     ("rollout:team", _("Rollout"), "manager", "work"),
@@ -37,43 +44,38 @@ NAV: list[tuple[str, Any, str, str]] = [
     ("campaigns:overview", _("Campaign results"), "lead", "work"),
     ("ambassadors:list", _("Ambassadors"), "member", "work"),
     ("people:list", _("People"), "lead", "work"),
+    ("roles:list", _("Roles"), "lead", "work"),
+    ("pipeline:stages", _("Pipeline stages"), "lead", "work"),
     ("integrations:keys", _("Integration keys"), "lead", "work"),
     ("integrations:identities", _("Unmapped identities"), "lead", "work"),
+    ("integrations:usage_imports", _("CRM usage files"), "lead", "work"),
     ("trust:history", _("Change history"), "lead", "work"),
 ]
 
 ACCESS_KEYS = {"activities:log": "l"}
 
 
-def _audience_ok(request: HttpRequest, audience: str) -> bool:
-    user = request.user
-    if audience == "member":
-        return role_kind_of(user) is not None
-    if audience == "manager":
-        return is_manager(user)
-    if audience == "lead":
-        return is_project_lead(user)
-    return role_kind_of(user) == audience
+def entry_url(name: str) -> str:
+    """Return the URL of navigation entry `name`; raise ImproperlyConfigured if it does not resolve."""
+    try:
+        return reverse(name)
+    except NoReverseMatch as error:
+        raise ImproperlyConfigured(f"Navigation entry {name!r} names no URL pattern.") from error
 
 
-def navigation(request: HttpRequest) -> dict[str, Any]:
-    """Return the navigation entries this person may open."""
+def navigation_for(*, path: str, may_open: Callable[[str], bool]) -> dict[str, Any]:
+    """Return the entries whose audience `may_open` accepts, grouped for the two menu bars."""
     groups: dict[str, list[dict[str, Any]]] = {"mine": [], "work": []}
-    if not request.user.is_authenticated:
-        return {"nav_mine": [], "nav_work": []}
     seen: set[str] = set()
     for name, label, audience, group in NAV:
-        if name in seen or not _audience_ok(request, audience):
+        if name in seen or not may_open(audience):
             continue
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
-            continue
+        url = entry_url(name)
         seen.add(name)
         groups[group].append({
             "url": url,
             "label": label,
-            "active": request.path.startswith(url) and url != "/",
+            "active": path.startswith(url) and url != "/",
             "accesskey": ACCESS_KEYS.get(name, ""),
         })
     return {"nav_mine": groups["mine"], "nav_work": groups["work"]}

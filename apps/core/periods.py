@@ -30,11 +30,6 @@ def period_for_monday(monday: dt.date) -> Period:
     return Period(monday=monday, start=start, end=end)
 
 
-def period_containing(moment: dt.datetime) -> Period:
-    """Return the week that contains `moment`."""
-    return period_for_monday(week_start(timezone.localtime(moment).date()))
-
-
 def rolling_window(monday: dt.date, weeks: int = ROLLING_WEEKS) -> tuple[dt.datetime, dt.datetime]:
     """Return [start, end) covering `weeks` weeks that end with the week starting `monday`."""
     first = period_for_monday(monday - dt.timedelta(weeks=weeks - 1))
@@ -45,3 +40,39 @@ def recent_mondays(today: dt.date, count: int) -> list[dt.date]:
     """Return the Mondays of the last `count` weeks, oldest first, ending with this week."""
     this_monday = week_start(today)
     return [this_monday - dt.timedelta(weeks=i) for i in range(count - 1, -1, -1)]
+
+
+@dataclass(frozen=True)
+class WeekChoice:
+    """The week a dashboard shows: chosen with `?week=` (any day of it), never in the future."""
+
+    monday: dt.date
+    today: dt.date  # the day the dashboard's figures are computed for
+    is_current: bool
+    previous: dt.date
+    next: dt.date | None
+
+
+def week_choice(value: str | None, *, today: dt.date) -> WeekChoice:
+    """Read `?week=` (an ISO date such as 2026-11-23, or an ISO week such as 2026-W48).
+
+    Anything unreadable, and any week after this one, is this week. A past week's figures are
+    those of its Sunday, when the week was complete.
+    """
+    this_monday = week_start(today)
+    chosen = this_monday
+    text = (value or "").strip()
+    try:
+        if "-W" in text.upper():
+            year, week = text.upper().split("-W", 1)
+            chosen = dt.date.fromisocalendar(int(year), int(week), 1)
+        elif text:
+            chosen = week_start(dt.date.fromisoformat(text))
+    except ValueError:
+        chosen = this_monday
+    chosen = min(chosen, this_monday)
+    is_current = chosen == this_monday
+    return WeekChoice(
+        monday=chosen, today=today if is_current else chosen + dt.timedelta(days=6), is_current=is_current,
+        previous=chosen - dt.timedelta(weeks=1), next=None if is_current else chosen + dt.timedelta(weeks=1),
+    )

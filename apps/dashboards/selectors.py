@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from apps.quickwins.selectors import milestone_summaries, open_nudges, results_b
 from apps.roles.models import Team
 from apps.rollout.selectors import phases_adoption
 from apps.scoring.explain import explain, shown_net_minutes
+from apps.scoring.models import ScoreSnapshot
 from apps.scoring.selectors import current_snapshot, score_trend, trends_for_users
 from apps.suggestions.selectors import open_suggestions
 from apps.trust.selectors import who_looked_at
@@ -28,6 +30,22 @@ TREND_WEEKS = 8
 
 def _week_label(monday: dt.date) -> str:
     return formats.date_format(monday, "j/n")
+
+
+def latest_data_monday(*, user_ids: list[int], today: dt.date) -> dt.date | None:
+    """The latest week in which any of these people gave or got something, when it lies before this
+    four-week window and the window itself holds nothing (every score in it is 0 given, 0 got).
+
+    None when the window has data or nobody ever had any: the page then needs no pointer.
+    """
+    monday = week_start(today)
+    first_of_window = monday - dt.timedelta(weeks=3)
+    with_data = ScoreSnapshot.objects.filter(user_id__in=user_ids, period_start__lte=monday).filter(
+        Q(give_minutes__gt=0) | Q(get_minutes__gt=0))
+    latest = with_data.order_by("-period_start").values_list("period_start", flat=True).first()
+    if latest is None or latest >= first_of_window:
+        return None
+    return latest
 
 
 def person_dashboard(*, user_id: int, today: dt.date | None = None) -> dict[str, Any]:

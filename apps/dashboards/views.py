@@ -3,9 +3,11 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.charts import line_chart
+from apps.core.periods import WeekChoice, week_choice
 from apps.core.types import AuthenticatedHttpRequest
 from apps.dashboards import selectors
 from apps.roles.decorators import manager_required, member_required, project_lead_required
@@ -37,15 +39,22 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("dashboards:me")
 
 
-def _person_context(subject_id: int) -> dict[str, object]:
-    context = selectors.person_dashboard(user_id=subject_id)
+def _week(request: HttpRequest) -> WeekChoice:
+    return week_choice(request.GET.get("week"), today=timezone.localdate())
+
+
+def _person_context(request: HttpRequest, subject_id: int) -> dict[str, object]:
+    week = _week(request)
+    context = selectors.person_dashboard(user_id=subject_id, today=week.today)
     context["trend_chart"] = line_chart(context["trend_points"], title=_("Score, last 8 weeks"), reference=50)
+    context["week"] = week
+    context["latest_data_monday"] = selectors.latest_data_monday(user_ids=[subject_id], today=week.today)
     return context
 
 
 @member_required
 def me(request: AuthenticatedHttpRequest) -> HttpResponse:
-    context = _person_context(request.user.pk)
+    context = _person_context(request, request.user.pk)
     context["subject"] = request.user
     context["is_self"] = True
     return render(request, "dashboards/person.html", context)
@@ -58,7 +67,7 @@ def person(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     if subject.pk == request.user.pk:
         return redirect("dashboards:me")
     access_record(viewer_id=request.user.pk, subject_id=subject.pk, what=WHAT_SCORE_DASHBOARD)
-    context = _person_context(subject.pk)
+    context = _person_context(request, subject.pk)
     context["subject"] = subject
     context["is_self"] = False
     return render(request, "dashboards/person.html", context)
@@ -72,7 +81,11 @@ def team(request: AuthenticatedHttpRequest, team_id: int | None = None) -> HttpR
     if not can_view_team(request.user, team_id):
         raise Http404
     team_obj = get_object_or_404(Team, pk=team_id)
-    context = selectors.team_dashboard(team=team_obj)
+    week = _week(request)
+    context = selectors.team_dashboard(team=team_obj, today=week.today)
+    context["week"] = week
+    context["latest_data_monday"] = selectors.latest_data_monday(
+        user_ids=[row.user.pk for row in context["rows"]], today=week.today)
     # Each rep's score and status is their personal data: the look is shown to each of them.
     access_record_many(
         viewer_id=request.user.pk, subject_ids=[row.user.pk for row in context["rows"]], what=WHAT_TEAM_OVERVIEW
@@ -84,5 +97,8 @@ def team(request: AuthenticatedHttpRequest, team_id: int | None = None) -> HttpR
 @project_lead_required
 def lead(request: AuthenticatedHttpRequest) -> HttpResponse:
     membership = membership_of(request.user)
-    context = selectors.lead_dashboard(organisation_id=membership.organisation_id)  # type: ignore[union-attr]
+    week = _week(request)
+    context = selectors.lead_dashboard(organisation_id=membership.organisation_id,  # type: ignore[union-attr]
+                                       today=week.today)
+    context["week"] = week
     return render(request, "dashboards/lead.html", context)

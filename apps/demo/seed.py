@@ -181,6 +181,8 @@ class DemoContext:
     stages: list[Stage] = field(default_factory=list)
     accounts: list[Account] = field(default_factory=list)
     phases: list[RolloutPhase] = field(default_factory=list)
+    # How many weeks of history the demo writes; extensions read it here, not from this module.
+    weeks: int = WEEKS
 
 
 def _aware(day: dt.date, hour: int, minute: int) -> dt.datetime:

@@ -39,6 +39,10 @@ class ContractForm(forms.Form):
         label=_("Minutes it saves"), max_digits=6, decimal_places=2,
         error_messages={"required": _("Say how many minutes the get saves the person.")},
     )
+    get_crm_report = forms.CharField(
+        label=_("The CRM report or dashboard (only for a CRM report get)"), required=False, max_length=200,
+        help_text=_("Its name or id as your CRM's usage log writes it, e.g. “Pipeline by stage” or 00O5g000004XyZ."),
+    )
     cadence = forms.ChoiceField(label=_("Cadence"), choices=Cadence.choices, initial=Cadence.WEEKLY)
     wiifm = forms.CharField(
         label=_("What's in it for me, in plain words"), required=False, max_length=1000,

@@ -16,6 +16,7 @@ class DeliveryKind(models.TextChoices):
     COACHING_DIAGNOSTIC = "coaching_diagnostic", _("Coaching diagnostic")
     RECOGNITION = "recognition", _("Recognition (kudos)")
     QUICK_WIN = "quick_win", _("Quick win")
+    CRM_REPORT = "crm_report", _("A report or dashboard in your CRM")
 
 
 class Cadence(models.TextChoices):
@@ -34,6 +35,11 @@ class GiveGetContract(models.Model):
     )
     get_kind = models.CharField(_("get: delivery kind"), max_length=40, choices=DeliveryKind.choices)
     get_minutes_saved = models.DecimalField(_("get: minutes it saves"), max_digits=6, decimal_places=2)
+    get_crm_report = models.CharField(
+        _("get: the CRM report or dashboard"), max_length=200, blank=True,
+        help_text=_("For “A report or dashboard in your CRM”: its name or id as your CRM's usage log writes it. "
+                    "Each time a person opens it counts as this get (at most once per cadence period)."),
+    )
     cadence = models.CharField(_("cadence"), max_length=20, choices=Cadence.choices, default=Cadence.WEEKLY)
     wiifm = models.TextField(_("what's in it for me"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)

@@ -12,8 +12,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.enqueue import enqueue_on_commit
+from apps.core.enqueue import task_enqueue_on_commit
 from apps.core.periods import period_for_monday, week_start
+from apps.core.services import model_update
 from apps.givegets import classification
 from apps.givegets.defaults import DEFAULT_CONTRACTS
 from apps.givegets.models import Cadence, ContractStatus, Delivery, DeliveryKind, GiveGetContract
@@ -21,6 +22,8 @@ from apps.roles.models import Membership, Role
 from apps.usage.kinds import EventKind
 from apps.usage.models import UsageEvent
 from apps.usage.services import refresh_marks_add
+
+CLASSIFY_TASK = "apps.givegets.tasks.classify_contracts"  # registered by GivegetsConfig.ready()
 
 User = get_user_model()
 
@@ -101,17 +104,17 @@ def delivery_consume(*, delivery: Delivery, at: dt.datetime | None = None) -> De
 def deliveries_consume(*, user_id: int, delivery_ids: list[int], at: dt.datetime | None = None) -> int:
     """Mark a person's unconsumed deliveries consumed in one statement; return how many changed.
 
-    The person is marked for refresh in the same transaction (one drain after commit, however
-    many were consumed), so a broker outage only delays the recompute.
+    One score recompute follows after commit, however many were consumed.
     """
+    consumed_at = at or timezone.now()
     unconsumed = Delivery.objects.filter(user_id=user_id, pk__in=delivery_ids, consumed_at__isnull=True)
     # Lock first so two requests opening the same gets cannot both count them.
     locked_ids = list(unconsumed.select_for_update().values_list("pk", flat=True))
-    moment = at or timezone.now()
-    changed = Delivery.objects.filter(pk__in=locked_ids).update(consumed_at=moment)
+    changed = Delivery.objects.filter(pk__in=locked_ids).update(consumed_at=consumed_at)
     if changed:
-        # A consumed get counts in the week it was consumed: scoring recomputes from there.
-        refresh_marks_add(since_by_user={user_id: moment})
+        # Gets are score inputs: mark the person like new events do, and the usage log's
+        # refresh consumers (scoring among them) recompute from this week after commit.
+        refresh_marks_add(since_by_user={user_id: consumed_at})
     return changed
 
 
@@ -127,6 +130,7 @@ def _contract_errors(
     get_minutes_saved: Decimal | None,
     cadence: str,
     existing_pk: int | None,
+    get_crm_report: str = "",
 ) -> dict[str, list[str]]:
     """Return every reason the contract cannot be saved, by field; empty when it can."""
     errors: dict[str, list[str]] = {}
@@ -146,6 +150,8 @@ def _contract_errors(
         errors["get_minutes_saved"] = [_("Minutes saved must be more than 0.")]
     if cadence not in Cadence.values:
         errors["cadence"] = [_("Choose how often the get is delivered.")]
+    if get_kind == DeliveryKind.CRM_REPORT and not get_crm_report.strip():
+        errors["get_crm_report"] = [_("Name the report or dashboard as your CRM's usage log writes it.")]
     if role is not None and give_kind and get_kind:
         duplicate = GiveGetContract.objects.filter(role=role, give_kind=give_kind, get_kind=get_kind)
         if existing_pk is not None:
@@ -159,11 +165,8 @@ def _contract_errors(
 
 
 def _enqueue_classification(contract_ids: list[int]) -> None:
-    from apps.givegets.tasks import classify_contracts
-
     if contract_ids:
-        enqueue_on_commit(classify_contracts, contract_ids=contract_ids,
-                          catch_up="the daily classify-contracts run")
+        task_enqueue_on_commit(CLASSIFY_TASK, contract_ids=contract_ids)
 
 
 @transaction.atomic
@@ -176,11 +179,12 @@ def contract_create(
     get_minutes_saved: Decimal | None,
     cadence: str = Cadence.WEEKLY,
     wiifm: str = "",
+    get_crm_report: str = "",
 ) -> GiveGetContract:
     """Create a contract for a role; raise ValidationError (by field) and save nothing when invalid."""
     errors = _contract_errors(
         role=role, give_kind=give_kind, give_expected_minutes=give_expected_minutes, get_kind=get_kind,
-        get_minutes_saved=get_minutes_saved, cadence=cadence, existing_pk=None,
+        get_minutes_saved=get_minutes_saved, cadence=cadence, existing_pk=None, get_crm_report=get_crm_report,
     )
     if errors:
         raise ValidationError(errors)
@@ -189,6 +193,7 @@ def contract_create(
     contract = GiveGetContract(
         role=role, give_kind=give_kind, give_expected_minutes=give_expected_minutes, get_kind=get_kind,
         get_minutes_saved=get_minutes_saved, cadence=cadence, wiifm=wiifm.strip(),
+        get_crm_report=get_crm_report.strip() if get_kind == DeliveryKind.CRM_REPORT else "",
     )
     contract.full_clean()
     contract.save()
@@ -207,26 +212,22 @@ def contract_update(
     get_minutes_saved: Decimal | None,
     cadence: str,
     wiifm: str,
+    get_crm_report: str = "",
 ) -> GiveGetContract:
     """Change a contract; raise ValidationError (by field) and change nothing when invalid."""
     errors = _contract_errors(
         role=role, give_kind=give_kind, give_expected_minutes=give_expected_minutes, get_kind=get_kind,
-        get_minutes_saved=get_minutes_saved, cadence=cadence, existing_pk=contract.pk,
+        get_minutes_saved=get_minutes_saved, cadence=cadence, existing_pk=contract.pk, get_crm_report=get_crm_report,
     )
     if errors:
         raise ValidationError(errors)
     locked = GiveGetContract.objects.select_for_update().get(pk=contract.pk)
-    locked.role = role  # type: ignore[assignment]
-    locked.give_kind = give_kind
-    locked.give_expected_minutes = give_expected_minutes  # type: ignore[assignment]
-    locked.get_kind = get_kind
-    locked.get_minutes_saved = get_minutes_saved  # type: ignore[assignment]
-    locked.cadence = cadence
-    locked.wiifm = wiifm.strip()
-    locked.full_clean()
-    locked.save(update_fields=[
-        "role", "give_kind", "give_expected_minutes", "get_kind", "get_minutes_saved", "cadence", "wiifm",
-    ])
+    data = {
+        "role": role, "give_kind": give_kind, "give_expected_minutes": give_expected_minutes, "get_kind": get_kind,
+        "get_minutes_saved": get_minutes_saved, "cadence": cadence, "wiifm": wiifm.strip(),
+        "get_crm_report": get_crm_report.strip() if get_kind == DeliveryKind.CRM_REPORT else "",
+    }
+    model_update(instance=locked, fields=list(data), data=data)
     # A changed give or get changes who kept it, so this week's stored statuses are redone.
     _enqueue_classification([locked.pk])
     return locked

@@ -155,6 +155,7 @@ def _save_contract(request: HttpRequest, *, contract: GiveGetContract | None) ->
             "role": contract.role_id, "give_kind": contract.give_kind,
             "give_expected_minutes": contract.give_expected_minutes, "get_kind": contract.get_kind,
             "get_minutes_saved": contract.get_minutes_saved, "cadence": contract.cadence, "wiifm": contract.wiifm,
+            "get_crm_report": contract.get_crm_report,
         })
     else:
         form = ContractForm(roles=roles)

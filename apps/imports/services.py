@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from apps.activities.models import Account, Activity, ActivityType, Deal, DealStageChange, Stage
 from apps.activities.services import EVENT_KIND_OF_TYPE
-from apps.core.enqueue import enqueue_on_commit
+from apps.core.enqueue import task_enqueue_on_commit
 from apps.imports.models import ImportJob, ImportKind, ImportRowError, ImportStatus
 from apps.imports.parsing import (
     FileFormatError,
@@ -59,6 +59,8 @@ from apps.usage.models import UsageEvent
 from apps.usage.services import EventInput, usage_events_record_many
 
 logger = logging.getLogger(__name__)
+
+RUN_TASK = "apps.imports.tasks.run_import"  # registered by ImportsConfig.ready()
 
 ALLOWED_EXTENSIONS = ("csv", "xlsx")
 MAX_UPLOAD_BYTES: int = getattr(settings, "IMPORTS_MAX_UPLOAD_BYTES", 25 * 1024 * 1024)
@@ -296,8 +298,6 @@ def import_job_preview(*, job: ImportJob, today: dt.date | None = None) -> Impor
 @transaction.atomic
 def import_job_start(*, job: ImportJob, language: str) -> ImportJob:
     """Mark a previewed job as running and enqueue the background import after commit."""
-    from apps.imports.tasks import run_import
-
     locked = ImportJob.objects.select_for_update().get(pk=job.pk)
     if locked.status == ImportStatus.RUNNING:
         return locked
@@ -307,8 +307,7 @@ def import_job_start(*, job: ImportJob, language: str) -> ImportJob:
     locked.started_at = timezone.now()
     locked.language = language
     locked.save(update_fields=["status", "started_at", "language"])
-    job_id = locked.pk
-    enqueue_on_commit(run_import, job_id, catch_up="resume-stalled-imports")
+    task_enqueue_on_commit(RUN_TASK, job_id=locked.pk)
     return locked
 
 
@@ -323,14 +322,12 @@ def import_jobs_resume_stalled(*, now: dt.datetime | None = None) -> list[int]:
     Safe beside a run that is in fact alive: each chunk is written only by the run that holds the
     job's lock and expects its position, so a second run never imports a row twice.
     """
-    from apps.imports.tasks import run_import
-
     cutoff = (now or timezone.now()) - STALLED_AFTER
     job_ids = list(
         ImportJob.objects.filter(status=ImportStatus.RUNNING, started_at__lt=cutoff).values_list("pk", flat=True)
     )
     for job_id in job_ids:
-        enqueue_on_commit(run_import, job_id, catch_up="the next resume-stalled-imports run")
+        task_enqueue_on_commit(RUN_TASK, job_id=job_id)
     return job_ids
 
 

@@ -9,8 +9,8 @@ from apps.integrations.models import HeldEvent, IntegrationKey
 
 @admin.register(IntegrationKey)
 class IntegrationKeyAdmin(APIKeyModelAdmin):
-    list_display = [*APIKeyModelAdmin.list_display, "organisation", "last_used_at"]
-    list_filter = [*APIKeyModelAdmin.list_filter, "organisation"]
+    list_display = (*APIKeyModelAdmin.list_display, "organisation", "last_used_at")  # type: ignore[assignment]
+    list_filter = (*APIKeyModelAdmin.list_filter, "organisation")  # type: ignore[assignment]
 
 
 @admin.register(HeldEvent)

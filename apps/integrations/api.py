@@ -175,19 +175,25 @@ class EventBatchApi(APIView):
             return Response({**errors, "saved": 0}, status=status.HTTP_400_BAD_REQUEST)
         rejected: dict[int, Any] = {}
         items: list[dict[str, Any]] = []
+        # One serializer validates every item: building one per item deep-copies its fields
+        # each time, which was three quarters of a batch's time.
+        validator = BatchEventSerializer()
         for index, raw in enumerate(batch.validated_data["events"]):
             if (bad := body_problem(raw, max_depth=MAX_METADATA_DEPTH + 1, at=("events", index))) is not None:
-                rejected[index] = problem_response(bad[0], bad[1], BatchEventSerializer().fields)
+                rejected[index] = problem_response(bad[0], bad[1], validator.fields)
                 continue
-            item = BatchEventSerializer(data=raw) if isinstance(raw, dict) else None
-            if item is None or not item.is_valid():
-                rejected[index] = item.errors if item is not None else {"detail": ["An event is a JSON object."]}
+            if not isinstance(raw, dict):
+                rejected[index] = {"detail": ["An event is a JSON object."]}
                 continue
-            items.append({"index": index, **item.validated_data})
+            try:
+                items.append({"index": index, **validator.run_validation(raw)})
+            except serializers.ValidationError as error:
+                rejected[index] = serializers.as_serializer_error(error)
         answers = {r.index: {"index": r.index, "status": r.status, **({"reason": r.reason} if r.reason else {})}
                    for r in events_ingest(organisation_id=key.organisation_id, items=items)}
         for index, reason in rejected.items():
             answers[index] = {"index": index, "status": REJECTED, "reason": reason}
         results = [answers[i] for i in sorted(answers)]
         counts = {s: sum(1 for r in results if r["status"] == s) for s in ("accepted", "duplicate", "held", "rejected")}
-        return Response(BatchOutputSerializer({**counts, "results": results}).data)
+        # Already plain JSON in BatchOutputSerializer's shape (the schema documents it).
+        return Response({**counts, "results": results})

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, Min, Q
 
-from apps.integrations.models import HeldEvent, IntegrationKey
+from apps.integrations.models import HeldEvent, IntegrationKey, UsageImport
 from apps.roles.models import Membership
 
 
@@ -54,3 +54,8 @@ def unmapped_identities(*, organisation_id: int) -> list[UnmappedIdentity]:
         )
         for row in rows
     ]
+
+
+def usage_imports_of(*, organisation_id: int, limit: int = 20) -> list[UsageImport]:
+    """The organisation's latest CRM log uploads, newest first."""
+    return list(UsageImport.objects.filter(organisation_id=organisation_id).order_by("-created_at")[:limit])

@@ -1,11 +1,19 @@
 """Writes for integrations: keys, batch ingestion with per-item answers, held events and their replay."""
 
+import codecs
+import datetime as dt
 import hashlib
+import logging
+import uuid
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from celery import current_app
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,12 +22,15 @@ from apps.core.errors import ApplicationError
 from apps.identities.normalise import normalise_external_id
 from apps.identities.selectors import people_for_identities
 from apps.identities.services import external_identity_add
-from apps.integrations.connectors import salesforce_elf
-from apps.integrations.models import HeldEvent, IntegrationKey, KeyScope
+from apps.integrations.connectors.base import Parsed, ParsedEvent
+from apps.integrations.connectors.registry import CONNECTORS, connector_parse
+from apps.integrations.models import HeldEvent, IntegrationKey, KeyScope, UsageImport, UsageImportStatus
 from apps.roles.models import Membership
 from apps.usage.kinds import EventSource
 from apps.usage.models import UsageEvent
 from apps.usage.services import EventInput, usage_events_insert
+
+logger = logging.getLogger(__name__)
 
 ACCEPTED, DUPLICATE, HELD, REJECTED = "accepted", "duplicate", "held", "rejected"
 
@@ -196,9 +207,6 @@ def identity_map(*, organisation_id: int, user_id: int, source: str, external_id
     return len(inserted)
 
 
-CONNECTORS = {"salesforce-elf": salesforce_elf.parse}
-
-
 @dataclass(frozen=True)
 class ImportSummary:
     accepted: int
@@ -208,23 +216,181 @@ class ImportSummary:
     problems: list[tuple[int, str]]
 
 
-def crm_usage_import(*, organisation_id: int, fmt: str, text: str) -> ImportSummary:
-    """Import a CRM's own log file; re-importing the same file adds nothing. Problems are per row."""
-    if fmt not in CONNECTORS:
-        raise ApplicationError(_("Unknown format “%(format)s”.") % {"format": fmt})
-    parsed = CONNECTORS[fmt](text)
-    items = [
+def _counts_of(results: list[ItemResult]) -> dict[str, int]:
+    counts = {ACCEPTED: 0, DUPLICATE: 0, HELD: 0, REJECTED: 0}
+    for result in results:
+        counts[result.status] += 1
+    return counts
+
+
+def _items_of(events: list[ParsedEvent]) -> list[dict[str, Any]]:
+    return [
         {"index": i, "person": {"source": e.identity_source, "external_id": e.external_id}, "kind": e.kind,
          "occurred_at": e.occurred_at, "idempotency_key": e.idempotency_key, "metadata": e.metadata}
-        for i, e in enumerate(parsed.events)
+        for i, e in enumerate(events)
     ]
+
+
+def decode_upload(data: bytes) -> str:
+    """Decode a CRM export: UTF-8 or UTF-16 with a byte-order mark, UTF-8, else Windows-1252."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _parse(fmt: str, text: str, options: dict[str, Any] | None) -> Parsed:
+    if fmt not in CONNECTORS:
+        raise ApplicationError(_("Unknown format “%(format)s”.") % {"format": fmt})
+    connector = CONNECTORS[fmt]
+    if connector.needs_columns and not ((options or {}).get("person_column") and (options or {}).get("time_column")):
+        raise ApplicationError(_("Name the columns that hold the person and the time."))
+    return connector_parse(fmt, text, options)
+
+
+def crm_usage_import(*, organisation_id: int, fmt: str, text: str, options: dict[str, Any] | None = None
+                     ) -> ImportSummary:
+    """Import a CRM's own log file; re-importing the same file adds nothing. Problems are per row."""
+    parsed = _parse(fmt, text, options)
+    items = _items_of(parsed.events)
     counts = {ACCEPTED: 0, DUPLICATE: 0, HELD: 0, REJECTED: 0}
-    for start in range(0, len(items), 1000):
-        for result in events_ingest(
-            organisation_id=organisation_id, items=items[start:start + 1000], source=EventSource.CRM_EXPORT,
-        ):
-            counts[result.status] += 1
+    for start in range(0, len(items), CHUNK_EVENTS):
+        for status, count in _counts_of(events_ingest(
+            organisation_id=organisation_id, items=items[start:start + CHUNK_EVENTS], source=EventSource.CRM_EXPORT,
+        )).items():
+            counts[status] += count
     return ImportSummary(
         accepted=counts[ACCEPTED], duplicate=counts[DUPLICATE], held=counts[HELD], skipped=parsed.skipped,
         problems=parsed.problems,
     )
+
+
+# Events per transaction of a background import; progress moves once per chunk.
+CHUNK_EVENTS = 1000
+PREVIEW_ROWS = 2000
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+KEPT_PROBLEMS = 200
+USAGE_IMPORT_TASK = "apps.integrations.tasks.run_usage_import"
+
+
+def usage_import_create(
+    *, organisation_id: int, user_id: int | None, fmt: str, upload: UploadedFile, options: dict[str, Any] | None = None,
+) -> UsageImport:
+    """Store an uploaded log file and preview its first rows: kinds, identities mapped or not, problems.
+
+    Nothing reaches the usage log until `usage_import_start`.
+    """
+    if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
+        raise ApplicationError(_("The file is larger than %(limit)d MB; split it and upload the parts.")
+                               % {"limit": MAX_UPLOAD_BYTES // (1024 * 1024)})
+    data = upload.read()
+    text = decode_upload(data)
+    lines = text.splitlines(keepends=True)
+    parsed = _parse(fmt, "".join(lines[:PREVIEW_ROWS + 1]), options)
+    # Counted as the identity model compares them (e-mails without case, Salesforce ids in 18 characters).
+    identities = sorted({(e.identity_source, _canonical_id(e.identity_source, e.external_id)) for e in parsed.events})
+    mapped = people_for_identities(organisation_id=organisation_id, identities=identities)
+    unmapped = [external_id for pair in identities if pair not in mapped for external_id in [pair[1]]]
+    preview = {
+        "rows": min(PREVIEW_ROWS, max(len(lines) - 1, 0)),
+        "rows_in_file": max(len(lines) - 1, 0),
+        "kinds": dict(Counter(e.kind for e in parsed.events).most_common()),
+        "identities": len(identities),
+        "mapped": len(identities) - len(unmapped),
+        "unmapped": unmapped[:10],
+        "skipped": parsed.skipped,
+        "problems": [[row, message] for row, message in parsed.problems[:20]],
+        "problem_count": len(parsed.problems),
+        "first": min((e.occurred_at for e in parsed.events), default=None),
+        "last": max((e.occurred_at for e in parsed.events), default=None),
+    }
+    preview = {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in preview.items()}
+    usage_import = UsageImport(
+        organisation_id=organisation_id, created_by_id=user_id, format=fmt, options=options or {},
+        file_name=(upload.name or "upload.csv")[:255], preview=preview,
+    )
+    usage_import.file.save(f"{uuid.uuid4().hex}.csv", ContentFile(data), save=False)
+    usage_import.save()
+    return usage_import
+
+
+def _canonical_id(source: str, external_id: str) -> str:
+    try:
+        return normalise_external_id(source, external_id)
+    except ValueError:
+        return external_id
+
+
+def usage_import_start(*, usage_import: UsageImport) -> UsageImport:
+    """Queue a previewed import for a worker; if the broker is down it waits for the next resume run."""
+    if usage_import.status != UsageImportStatus.PREVIEWED:
+        return usage_import
+    usage_import.status = UsageImportStatus.QUEUED
+    usage_import.save(update_fields=["status"])
+    pk = usage_import.pk
+    transaction.on_commit(lambda: _enqueue_usage_import(pk))
+    return usage_import
+
+
+def _enqueue_usage_import(usage_import_id: int) -> None:
+    try:
+        current_app.tasks[USAGE_IMPORT_TASK].apply_async(kwargs={"usage_import_id": usage_import_id})
+    except Exception:  # any broker error: the resume job starts it when the broker is back
+        logger.warning("Could not enqueue %s for %s; the resume job will.", USAGE_IMPORT_TASK, usage_import_id,
+                       exc_info=True)
+
+
+def usage_import_run(*, usage_import_id: int) -> UsageImport:
+    """Import the file in chunks, saving counts and progress with each chunk; resumable.
+
+    A chunk's events and the progress that counts them commit together, so a run that is killed
+    and started again continues after the last committed chunk and counts nothing twice.
+    """
+    with transaction.atomic():
+        usage_import = UsageImport.objects.select_for_update().get(pk=usage_import_id)
+        if usage_import.status in (UsageImportStatus.DONE, UsageImportStatus.FAILED, UsageImportStatus.PREVIEWED):
+            return usage_import
+        usage_import.status = UsageImportStatus.RUNNING
+        usage_import.started_at = usage_import.started_at or timezone.now()
+        usage_import.save(update_fields=["status", "started_at"])
+    try:
+        with usage_import.file.open("rb") as handle:
+            text = decode_upload(handle.read())
+        parsed = _parse(usage_import.format, text, usage_import.options)
+    except (ApplicationError, OSError) as error:
+        UsageImport.objects.filter(pk=usage_import_id).update(
+            status=UsageImportStatus.FAILED, failure_message=str(getattr(error, "message", error)),
+            finished_at=timezone.now())
+        return UsageImport.objects.get(pk=usage_import_id)
+    items = _items_of(parsed.events)
+    UsageImport.objects.filter(pk=usage_import_id).update(
+        rows_total=len(items), skipped=parsed.skipped, problem_count=len(parsed.problems),
+        problems=[[row, message] for row, message in parsed.problems[:KEPT_PROBLEMS]],
+    )
+    start = usage_import.rows_done
+    while start < len(items):
+        chunk = items[start:start + CHUNK_EVENTS]
+        with transaction.atomic():
+            counts = _counts_of(events_ingest(
+                organisation_id=usage_import.organisation_id, items=chunk, source=EventSource.CRM_EXPORT,
+            ))
+            UsageImport.objects.filter(pk=usage_import_id).update(
+                rows_done=F("rows_done") + len(chunk), accepted=F("accepted") + counts[ACCEPTED],
+                duplicate=F("duplicate") + counts[DUPLICATE], held=F("held") + counts[HELD],
+                problem_count=F("problem_count") + counts[REJECTED],
+            )
+        start += len(chunk)
+    UsageImport.objects.filter(pk=usage_import_id).update(status=UsageImportStatus.DONE, finished_at=timezone.now())
+    return UsageImport.objects.get(pk=usage_import_id)
+
+
+def usage_imports_resume(*, older_than: dt.timedelta = dt.timedelta(minutes=2)) -> int:
+    """Queue imports left waiting (broker was down) or running without progress; return how many."""
+    cutoff = timezone.now() - older_than
+    waiting = list(UsageImport.objects.filter(status=UsageImportStatus.QUEUED, created_at__lt=cutoff)
+                   .values_list("pk", flat=True))
+    for pk in waiting:
+        _enqueue_usage_import(pk)
+    return len(waiting)

@@ -2,17 +2,26 @@
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import ApplicationError
-from apps.integrations.models import KeyScope
-from apps.integrations.selectors import integration_keys_of, unmapped_identities
-from apps.integrations.services import identity_map, integration_key_create, integration_key_revoke
+from apps.identities.sources import IdentitySource
+from apps.integrations.connectors.registry import CONNECTORS
+from apps.integrations.models import KeyScope, UsageImport, UsageImportStatus
+from apps.integrations.selectors import integration_keys_of, unmapped_identities, usage_imports_of
+from apps.integrations.services import (
+    identity_map,
+    integration_key_create,
+    integration_key_revoke,
+    usage_import_create,
+    usage_import_start,
+)
 from apps.roles.decorators import project_lead_required
 from apps.roles.models import Membership
 from apps.roles.policies import membership_of
+from apps.usage.kinds import EventKind
 
 
 def _organisation_id(request: HttpRequest) -> int:
@@ -65,4 +74,58 @@ def identities(request: HttpRequest) -> HttpResponse:
     )
     return render(request, "integrations/identities.html", {
         "rows": unmapped_identities(organisation_id=organisation_id), "people": people,
+    })
+
+
+def _type_map(text: str) -> dict[str, str]:
+    """Read "CRM type = kind" lines; raise ApplicationError naming the first bad line."""
+    mapping: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        value, sep, kind = line.partition("=")
+        if not sep or kind.strip() not in EventKind.values:
+            raise ApplicationError(_("Line %(line)d of the type mapping must read “CRM type = kind”, with a kind "
+                                     "among: %(kinds)s.") % {"line": number, "kinds": ", ".join(EventKind.values)})
+        mapping[value.strip()] = kind.strip()
+    return mapping
+
+
+@project_lead_required
+def usage_imports(request: HttpRequest) -> HttpResponse:
+    """Upload a CRM log file (any connector), see its preview, then import it in the background."""
+    organisation_id = _organisation_id(request)
+    if request.method == "POST":
+        fmt = request.POST.get("format", "")
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ApplicationError(_("Choose a file to upload."))
+            options: dict[str, object] = {}
+            if fmt in CONNECTORS and CONNECTORS[fmt].needs_columns:
+                options = {name: request.POST.get(name, "").strip()
+                           for name in ("person_column", "time_column", "type_column", "id_column", "identity_source")}
+                options["type_map"] = _type_map(request.POST.get("type_map", ""))
+            usage_import = usage_import_create(organisation_id=organisation_id, user_id=request.user.pk, fmt=fmt,
+                                               upload=upload, options=options)
+            return redirect("integrations:usage_import", pk=usage_import.pk)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+    return render(request, "integrations/usage_imports.html", {
+        "connectors": CONNECTORS.values(), "imports": usage_imports_of(organisation_id=organisation_id),
+        "identity_sources": IdentitySource.choices, "kinds": EventKind.values, "posted": request.POST,
+    })
+
+
+@project_lead_required
+def usage_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """One upload: its preview and the Import button, then progress, then the result."""
+    item = get_object_or_404(UsageImport, pk=pk, organisation_id=_organisation_id(request))
+    if request.method == "POST":
+        usage_import_start(usage_import=item)
+        messages.success(request, _("Importing in the background; this page shows the progress."))
+        return redirect("integrations:usage_import", pk=item.pk)
+    return render(request, "integrations/usage_import.html", {
+        "item": item, "connector": CONNECTORS.get(item.format),
+        "running": item.status in (UsageImportStatus.QUEUED, UsageImportStatus.RUNNING),
     })

@@ -44,3 +44,16 @@ class TeamSetForm(forms.Form):
 
 class PeopleUploadForm(forms.Form):
     file = forms.FileField(label=_("People file (.csv or .xlsx)"))
+
+
+class StageForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    order = forms.IntegerField(label=_("Position"), min_value=1,
+                               help_text=_("Stages are shown in this order; open stages usually come first."))
+    outcome = forms.ChoiceField(
+        label=_("Open, won or lost"), widget=forms.RadioSelect,
+        choices=[("open", _("Open")), ("won", _("Won")), ("lost", _("Lost"))],
+    )
+    next_step = forms.CharField(label=_("Usual next step"), max_length=200, required=False,
+                                help_text=_("Suggested after an activity on a deal in this stage."))
+    idle_days = forms.IntegerField(label=_("Days before a deal here is cold"), min_value=1, initial=14)

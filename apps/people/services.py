@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from apps.activities.models import Stage
-from apps.core.enqueue import enqueue_on_commit
+from apps.core.enqueue import task_enqueue_on_commit
 from apps.core.errors import ApplicationError
 from apps.identities.services import external_identity_add
 from apps.people.importing import PersonRow
 from apps.roles.models import Membership, Organisation, Role, RoleKind, Team, TeamMember
+from apps.roles.services import audit_record
 from apps.trust.services import access_record_many
 
 # Names are stored in English and shown translated (the lead renames them later).
@@ -42,6 +43,13 @@ DEFAULT_STAGES: list[tuple[str, int, bool, bool, str]] = [
     (gettext_noop("Won"), 90, True, False, ""),
     (gettext_noop("Lost"), 91, False, True, ""),
 ]
+# Week-one quick wins the product ships, per role kind: (name, achieved by, due days after go-live).
+DEFAULT_MILESTONES: dict[str, tuple[str, str, int]] = {
+    RoleKind.SALES_REP: (gettext_noop("Log your first call"), "call_logged", 7),
+    RoleKind.SERVICE_AGENT: (gettext_noop("Log your first case"), "case_logged", 7),
+    RoleKind.MARKETER: (gettext_noop("Log your first campaign"), "campaign_logged", 7),
+    RoleKind.MANAGER: (gettext_noop("Write your first coaching note"), "note_logged", 7),
+}
 # What a person is told when someone starts managing a team they are in.
 WHAT_NEW_MANAGER = gettext_noop("became your manager: can now see your score and coaching pages")
 
@@ -89,7 +97,8 @@ def _user_create(*, email: str, full_name: str) -> User:
 
 @transaction.atomic
 def organisation_create(*, name: str, lead_email: str, lead_name: str = "") -> Created:
-    """Create an organisation with a role of each kind, default stages and its first project lead."""
+    """Create an organisation with a role of each kind, default stages, Give-Gets and week-one quick wins,
+    and its first project lead."""
     organisation = Organisation(name=name.strip())
     organisation.full_clean()
     organisation.save()
@@ -103,9 +112,22 @@ def organisation_create(*, name: str, lead_email: str, lead_name: str = "") -> C
         Stage.objects.create(
             organisation=organisation, name=stage_name, order=order, is_won=won, is_lost=lost, next_step=next_step
         )
+    from apps.givegets.services import contracts_install_defaults
+    from apps.quickwins.models import QuickWinMilestone
+
+    contracts_install_defaults(organisation_id=organisation.pk)
+    for kind, (milestone_name, event_kind, due_days) in DEFAULT_MILESTONES.items():
+        QuickWinMilestone.objects.create(role=roles[kind], name=milestone_name, event_kind=event_kind,
+                                         due_days=due_days)
     lead = _user_create(email=lead_email, full_name=lead_name)
     Membership.objects.create(user=lead, organisation=organisation, role=roles[RoleKind.PROJECT_LEAD])
     return Created(organisation=organisation, lead=lead, set_password_path=set_password_path(lead))
+
+
+def _manager_text(team_name: str, is_manager: bool) -> str:
+    if is_manager:
+        return _("manages %(team)s") % {"team": team_name}
+    return _("does not manage %(team)s") % {"team": team_name}
 
 
 def _newly_managed_record(*, manager_id: int, team_id: int) -> int:
@@ -131,19 +153,40 @@ def team_get_or_create(*, organisation_id: int, name: str) -> Team:
     return team
 
 
+def _person_label(user_id: int) -> str:
+    user = User.objects.only("first_name", "last_name", "username").get(pk=user_id)
+    return user.get_full_name() or user.username
+
+
+def _person_audit(
+    *, organisation_id: int, user_id: int, by_user_id: int | None, changes: dict[str, tuple[object, object]]
+) -> None:
+    audit_record(organisation_id=organisation_id, actor_id=by_user_id, target_type="person", target_id=user_id,
+                 target_label=_person_label(user_id), changes=changes)
+
+
 @transaction.atomic
-def team_membership_set(*, user_id: int, team_id: int, is_manager: bool) -> TeamMember:
-    """Put a person in a team (as its manager or not).
+def team_membership_set(*, user_id: int, team_id: int, is_manager: bool, by_user_id: int | None = None) -> TeamMember:
+    """Put a person in a team (as its manager or not); the change is audited (who, when, what).
 
     Becoming a manager gives new sight of the team's members: each is told under "Who looked at
     my data". A person joining a managed team is told that each of its managers can see them.
     """
     member, created = TeamMember.objects.get_or_create(team_id=team_id, user_id=user_id)
     became_manager = is_manager and (created or not member.is_manager)
+    was_manager = None if created else member.is_manager
     if member.is_manager != is_manager:
         member.is_manager = is_manager
         member.save(update_fields=["is_manager"])
-    organisation_id = Team.objects.values_list("organisation_id", flat=True).get(pk=team_id)
+    organisation_id, team_name = Team.objects.values_list("organisation_id", "name").get(pk=team_id)
+    changes: dict[str, tuple[object, object]] = {}
+    if created:
+        changes["team"] = ("", _("joined %(team)s") % {"team": team_name})
+    if was_manager != is_manager and (is_manager or was_manager is not None):
+        changes["manager"] = (
+            "" if was_manager is None else _manager_text(team_name, was_manager), _manager_text(team_name, is_manager)
+        )
+    _person_audit(organisation_id=organisation_id, user_id=user_id, by_user_id=by_user_id, changes=changes)
     go_live_fill(organisation_id=organisation_id, user_ids=[user_id])
     if became_manager:
         _newly_managed_record(manager_id=user_id, team_id=team_id)
@@ -155,14 +198,19 @@ def team_membership_set(*, user_id: int, team_id: int, is_manager: bool) -> Team
 
 
 @transaction.atomic
-def team_membership_remove(*, user_id: int, team_id: int) -> None:
-    TeamMember.objects.filter(team_id=team_id, user_id=user_id).delete()
+def team_membership_remove(*, user_id: int, team_id: int, by_user_id: int | None = None) -> None:
+    organisation_id, team_name = Team.objects.values_list("organisation_id", "name").get(pk=team_id)
+    deleted, _rows = TeamMember.objects.filter(team_id=team_id, user_id=user_id).delete()
+    if deleted:
+        change = (_("in %(team)s") % {"team": team_name}, _("left %(team)s") % {"team": team_name})
+        _person_audit(organisation_id=organisation_id, user_id=user_id, by_user_id=by_user_id,
+                      changes={"team": change})
 
 
 @transaction.atomic
 def person_add(
     *, organisation_id: int, email: str, full_name: str, role_id: int, team_id: int | None = None,
-    is_manager: bool = False,
+    is_manager: bool = False, by_user_id: int | None = None,
 ) -> User:
     """Add a person with a role (and a team); the caller sends the invitation after commit."""
     role = Role.objects.filter(pk=role_id, organisation_id=organisation_id).first()
@@ -170,20 +218,27 @@ def person_add(
         raise ValidationError({"role": _("Choose a role of this organisation.")})
     user = _user_create(email=email, full_name=full_name)
     Membership.objects.create(user=user, organisation_id=organisation_id, role=role)
+    _person_audit(organisation_id=organisation_id, user_id=user.pk, by_user_id=by_user_id,
+                  changes={"role": ("", role.name)})
     go_live_fill(organisation_id=organisation_id, user_ids=[user.pk])
     if team_id is not None:
         if not Team.objects.filter(pk=team_id, organisation_id=organisation_id).exists():
             raise ValidationError({"team": _("Choose a team of this organisation.")})
-        team_membership_set(user_id=user.pk, team_id=team_id, is_manager=is_manager)
+        team_membership_set(user_id=user.pk, team_id=team_id, is_manager=is_manager, by_user_id=by_user_id)
     return user
 
 
 @transaction.atomic
-def person_role_set(*, organisation_id: int, user_id: int, role_id: int) -> Membership:
-    membership = Membership.objects.select_for_update().get(user_id=user_id, organisation_id=organisation_id)
+def person_role_set(*, organisation_id: int, user_id: int, role_id: int, by_user_id: int | None = None) -> Membership:
+    membership = (
+        Membership.objects.select_for_update().select_related("role")
+        .get(user_id=user_id, organisation_id=organisation_id)
+    )
     role = Role.objects.filter(pk=role_id, organisation_id=organisation_id).first()
     if role is None:
         raise ValidationError({"role": _("Choose a role of this organisation.")})
+    _person_audit(organisation_id=organisation_id, user_id=user_id, by_user_id=by_user_id,
+                  changes={"role": (membership.role.name, role.name)})
     membership.role = role
     membership.save(update_fields=["role"])
     go_live_fill(organisation_id=organisation_id, user_ids=[user_id])
@@ -197,6 +252,8 @@ def person_active_set(*, organisation_id: int, user_id: int, active: bool, by_us
         raise ValidationError(_("You cannot deactivate yourself."))
     user = User.objects.select_for_update().get(pk=user_id, memberships__organisation_id=organisation_id)
     if user.is_active != active:
+        _person_audit(organisation_id=organisation_id, user_id=user_id, by_user_id=by_user_id,
+                      changes={"active": (_("yes") if user.is_active else _("no"), _("yes") if active else _("no"))})
         user.is_active = active
         user.save(update_fields=["is_active"])
     return user
@@ -228,6 +285,7 @@ def _role_lookup(organisation_id: int) -> dict[str, Role]:
 
 def _person_row_import(
     *, organisation_id: int, row: PersonRow, roles: dict[str, Role], teams: dict[str, Team],
+    by_user_id: int | None = None,
 ) -> tuple[str, int]:
     """Write one row; return ("created"|"updated"|"unchanged", user id). Raises ValidationError."""
     role = roles.get(row.role.casefold())
@@ -241,7 +299,7 @@ def _person_row_import(
         go_live_fill(organisation_id=organisation_id, user_ids=[user.pk])
         status = "created"
     else:
-        membership = Membership.objects.filter(user=user).first()
+        membership = Membership.objects.select_related("role").filter(user=user).first()
         if membership is None or membership.organisation_id != organisation_id:
             raise ValidationError(_("This e-mail address belongs to someone in another organisation."))
         first, _sep, last = row.name.partition(" ")
@@ -250,6 +308,8 @@ def _person_row_import(
             user.save(update_fields=["first_name", "last_name"])
             status = "updated"
         if membership.role_id != role.pk:
+            _person_audit(organisation_id=organisation_id, user_id=user.pk, by_user_id=by_user_id,
+                          changes={"role": (membership.role.name, role.name)})
             membership.role = role
             membership.save(update_fields=["role"])
             go_live_fill(organisation_id=organisation_id, user_ids=[user.pk])
@@ -261,7 +321,7 @@ def _person_row_import(
         team = teams[key]
         current = TeamMember.objects.filter(team=team, user=user).first()
         if current is None or current.is_manager != row.is_manager:
-            team_membership_set(user_id=user.pk, team_id=team.pk, is_manager=row.is_manager)
+            team_membership_set(user_id=user.pk, team_id=team.pk, is_manager=row.is_manager, by_user_id=by_user_id)
             status = "updated" if status == "unchanged" else status
     for source, external_id in row.identities.items():
         try:
@@ -273,7 +333,9 @@ def _person_row_import(
     return status, user.pk
 
 
-def people_import(*, organisation_id: int, rows: Iterable[PersonRow], dry_run: bool = False) -> PeopleImportResult:
+def people_import(
+    *, organisation_id: int, rows: Iterable[PersonRow], dry_run: bool = False, by_user_id: int | None = None,
+) -> PeopleImportResult:
     """Import people row by row: a bad row is reported and skipped, the valid ones are kept.
 
     Re-importing the same file adds nothing. With `dry_run` everything is rolled back: the preview
@@ -294,7 +356,7 @@ def people_import(*, organisation_id: int, rows: Iterable[PersonRow], dry_run: b
             try:
                 with transaction.atomic():
                     status, user_id = _person_row_import(
-                        organisation_id=organisation_id, row=row, roles=roles, teams=teams
+                        organisation_id=organisation_id, row=row, roles=roles, teams=teams, by_user_id=by_user_id
                     )
             except ValidationError as error:
                 teams = {t.name.casefold(): t for t in Team.objects.filter(organisation_id=organisation_id)}
@@ -327,7 +389,6 @@ def go_live_fill(*, organisation_id: int, user_ids: Sequence[int]) -> int:
     their role; like going live itself, the date is never before today for a newcomer, and a date
     already set is kept. Their quick wins are refreshed after commit. Returns how many were set.
     """
-    from apps.quickwins.tasks import refresh_quickwins_for_users
     from apps.rollout.models import PhaseStatus, RolloutPhase
 
     memberships = list(
@@ -359,6 +420,131 @@ def go_live_fill(*, organisation_id: int, user_ids: Sequence[int]) -> int:
     Membership.objects.bulk_update(changed, ["go_live_on"])
     changed_ids = [m.user_id for m in changed]
     if changed_ids:
-        enqueue_on_commit(refresh_quickwins_for_users, user_ids=changed_ids,
-                          catch_up="the hourly refresh-quickwins run")
+        task_enqueue_on_commit("apps.quickwins.tasks.refresh_quickwins_for_users", user_ids=changed_ids)
     return len(changed)
+
+
+# --- Pipeline stages -------------------------------------------------------------------------
+
+STAGE_OUTCOME_OPEN, STAGE_OUTCOME_WON, STAGE_OUTCOME_LOST = "open", "won", "lost"
+STAGE_OUTCOMES = (STAGE_OUTCOME_OPEN, STAGE_OUTCOME_WON, STAGE_OUTCOME_LOST)
+
+
+def stage_outcome(stage: Stage) -> str:
+    return STAGE_OUTCOME_WON if stage.is_won else STAGE_OUTCOME_LOST if stage.is_lost else STAGE_OUTCOME_OPEN
+
+
+def _stage_errors(
+    *, organisation_id: int, name: str, order: int | None, outcome: str, idle_days: int | None,
+    existing: Stage | None,
+) -> dict[str, list[str]]:
+    """Return every reason the stage cannot be saved, by field; empty when it can."""
+    errors: dict[str, list[str]] = {}
+    others = Stage.objects.filter(organisation_id=organisation_id)
+    if existing is not None:
+        others = others.exclude(pk=existing.pk)
+    if not name.strip():
+        errors["name"] = [_("Give the stage a name.")]
+    elif others.filter(name__iexact=name.strip()).exists():
+        errors["name"] = [_("Another stage is already called “%(name)s”.") % {"name": name.strip()}]
+    if order is None or order < 1:
+        errors["order"] = [_("The position must be 1 or more.")]
+    elif others.filter(order=order).exists():
+        errors["order"] = [_("Another stage already has position %(order)d.") % {"order": order}]
+    if outcome not in STAGE_OUTCOMES:
+        errors["outcome"] = [_("Choose open, won or lost.")]
+    elif existing is not None and outcome != stage_outcome(existing) and existing.deals.exists():
+        errors["outcome"] = [_("Deals are in this stage: move them before making it open, won or lost.")]
+    if idle_days is None or idle_days < 1:
+        errors["idle_days"] = [_("A deal needs at least 1 day before it counts as cold.")]
+    return errors
+
+
+def _stage_audit(stage: Stage, *, actor_id: int | None, label: str, changes: dict[str, tuple[object, object]]) -> None:
+    audit_record(organisation_id=stage.organisation_id, actor_id=actor_id, target_type="stage", target_id=stage.pk,
+                 target_label=label, changes=changes)
+
+
+@transaction.atomic
+def stage_create(
+    *, organisation_id: int, actor_id: int | None, name: str, order: int | None, outcome: str,
+    next_step: str = "", idle_days: int | None = 14,
+) -> Stage:
+    """Add a pipeline stage; raise ValidationError (by field) and save nothing when invalid."""
+    errors = _stage_errors(organisation_id=organisation_id, name=name, order=order, outcome=outcome,
+                           idle_days=idle_days, existing=None)
+    if errors:
+        raise ValidationError(errors)
+    assert order is not None  # checked above
+    assert idle_days is not None
+    stage = Stage(organisation_id=organisation_id, name=name.strip(), order=order, next_step=next_step.strip(),
+                  is_won=outcome == STAGE_OUTCOME_WON, is_lost=outcome == STAGE_OUTCOME_LOST, idle_days=idle_days)
+    stage.full_clean()
+    stage.save()
+    _stage_audit(stage, actor_id=actor_id, label=stage.name, changes={"created": ("", stage.name)})
+    return stage
+
+
+@transaction.atomic
+def stage_update(
+    *, stage: Stage, actor_id: int | None, name: str, order: int | None, outcome: str, next_step: str,
+    idle_days: int | None,
+) -> Stage:
+    """Rename, move or reconfigure a stage; its deals and their stage history stay with it.
+
+    The history refers to the stage itself, not its name, so a renamed stage's past moves read
+    with the new name; the old name is kept in the audit trail.
+    """
+    locked = Stage.objects.select_for_update().get(pk=stage.pk)
+    errors = _stage_errors(organisation_id=locked.organisation_id, name=name, order=order, outcome=outcome,
+                           idle_days=idle_days, existing=locked)
+    if errors:
+        raise ValidationError(errors)
+    old = {"name": locked.name, "order": locked.order, "outcome": stage_outcome(locked),
+           "next_step": locked.next_step, "idle_days": locked.idle_days}
+    label = locked.name
+    locked.name, locked.next_step = name.strip(), next_step.strip()
+    locked.order, locked.idle_days = order, idle_days  # type: ignore[assignment]
+    locked.is_won, locked.is_lost = outcome == STAGE_OUTCOME_WON, outcome == STAGE_OUTCOME_LOST
+    locked.full_clean()
+    locked.save(update_fields=["name", "order", "is_won", "is_lost", "next_step", "idle_days"])
+    new = {"name": locked.name, "order": locked.order, "outcome": outcome, "next_step": locked.next_step,
+           "idle_days": locked.idle_days}
+    _stage_audit(locked, actor_id=actor_id, label=label, changes={k: (old[k], new[k]) for k in old})
+    return locked
+
+
+@transaction.atomic
+def stage_move(*, stage: Stage, actor_id: int | None, direction: int) -> Stage:
+    """Swap a stage's position with its neighbour before (-1) or after (+1); no neighbour, no change."""
+    locked = Stage.objects.select_for_update().get(pk=stage.pk)
+    stages = Stage.objects.select_for_update().filter(organisation_id=locked.organisation_id)
+    neighbour = (
+        stages.filter(order__lt=locked.order).order_by("-order").first() if direction < 0
+        else stages.filter(order__gt=locked.order).order_by("order").first()
+    )
+    if neighbour is None:
+        return locked
+    mine, theirs = locked.order, neighbour.order
+    # Positions are unique: park this stage at 0 (never a real position) while they swap.
+    Stage.objects.filter(pk=locked.pk).update(order=0)
+    Stage.objects.filter(pk=neighbour.pk).update(order=mine)
+    Stage.objects.filter(pk=locked.pk).update(order=theirs)
+    _stage_audit(locked, actor_id=actor_id, label=locked.name, changes={"order": (mine, theirs)})
+    _stage_audit(neighbour, actor_id=actor_id, label=neighbour.name, changes={"order": (theirs, mine)})
+    locked.order = theirs
+    return locked
+
+
+@transaction.atomic
+def stage_delete(*, stage: Stage, actor_id: int | None) -> None:
+    """Delete a stage no deal has ever been in; one with history is kept (rename it instead)."""
+    from apps.activities.models import DealStageChange
+
+    used = stage.deals.exists() or DealStageChange.objects.filter(
+        models.Q(from_stage=stage) | models.Q(to_stage=stage)
+    ).exists()
+    if used:
+        raise ValidationError(_("Deals have been in this stage, so its history needs it: rename it instead."))
+    _stage_audit(stage, actor_id=actor_id, label=stage.name, changes={"deleted": (stage.name, "")})
+    stage.delete()

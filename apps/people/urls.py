@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
 from apps.people import views
 
@@ -12,13 +12,7 @@ urlpatterns = [
     path("<int:user_id>/", views.person_edit, name="edit"),
     path("<int:user_id>/invite/", views.person_invite, name="invite"),
     path("<int:user_id>/active/", views.person_active, name="active"),
-    path(
-        "welcome/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="people/set_password.html", success_url=reverse_lazy("people:set_password_done")
-        ),
-        name="set_password",
-    ),
+    path("welcome/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set_password"),
     path(
         "welcome/done/",
         auth_views.PasswordResetCompleteView.as_view(template_name="people/set_password_done.html"),

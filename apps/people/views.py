@@ -3,25 +3,32 @@
 import tempfile
 import uuid
 from pathlib import Path
+from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.activities.models import Stage
 from apps.core.types import AuthenticatedHttpRequest
 from apps.imports.parsing import FileFormatError
 from apps.people import selectors, services
-from apps.people.forms import PeopleUploadForm, PersonAddForm, RoleSetForm, TeamSetForm
+from apps.people.forms import PeopleUploadForm, PersonAddForm, RoleSetForm, StageForm, TeamSetForm
 from apps.people.importing import FIELD_LABELS, FIELDS, people_file_open
+from apps.people.onboarding import onboarding_for
 from apps.people.services import people_import
-from apps.roles.decorators import project_lead_required
+from apps.roles.decorators import member_required, project_lead_required
 from apps.roles.models import Membership, Team
 from apps.roles.policies import membership_of
+from apps.roles.selectors import audit_entries
 
 
 def _organisation_id(request: AuthenticatedHttpRequest) -> int:
@@ -55,6 +62,7 @@ def people_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 person = services.person_add(
                     organisation_id=organisation_id, email=data["email"], full_name=data["full_name"],
                     role_id=data["role"].pk, team_id=team.pk if team else None, is_manager=data["is_manager"],
+                    by_user_id=request.user.pk,
                 )
         except ValidationError as error:
             for message in error.messages:
@@ -84,7 +92,8 @@ def person_edit(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse
             role_form = RoleSetForm(request.POST, organisation_id=organisation_id)
             if role_form.is_valid():
                 services.person_role_set(
-                    organisation_id=organisation_id, user_id=person.pk, role_id=role_form.cleaned_data["role"].pk
+                    organisation_id=organisation_id, user_id=person.pk, role_id=role_form.cleaned_data["role"].pk,
+                    by_user_id=request.user.pk,
                 )
                 messages.success(request, _("Role saved."))
                 return redirect("people:edit", user_id=person.pk)
@@ -96,13 +105,15 @@ def person_edit(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse
                     team = data["team"] or services.team_get_or_create(
                         organisation_id=organisation_id, name=data["new_team"]
                     )
-                    services.team_membership_set(user_id=person.pk, team_id=team.pk, is_manager=data["is_manager"])
+                    services.team_membership_set(
+                        user_id=person.pk, team_id=team.pk, is_manager=data["is_manager"], by_user_id=request.user.pk
+                    )
                 messages.success(request, _("Team saved."))
                 return redirect("people:edit", user_id=person.pk)
         elif action == "leave_team":
             team_id = int(request.POST.get("team_id") or 0)
             if Team.objects.filter(pk=team_id, organisation_id=organisation_id).exists():
-                services.team_membership_remove(user_id=person.pk, team_id=team_id)
+                services.team_membership_remove(user_id=person.pk, team_id=team_id, by_user_id=request.user.pk)
                 messages.success(request, _("Removed from the team."))
             return redirect("people:edit", user_id=person.pk)
         else:
@@ -113,6 +124,7 @@ def person_edit(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse
         "team_memberships": person.team_memberships.select_related("team").order_by("team__name"),
         "role_form": role_form,
         "team_form": team_form,
+        "history": audit_entries(organisation_id=organisation_id, target_type="person", target_id=person.pk),
     }
     return render(request, "people/edit.html", context)
 
@@ -201,7 +213,7 @@ def people_import_preview(request: AuthenticatedHttpRequest, token: str) -> Http
     too_many = len(rows) > WEB_IMPORT_MAX_ROWS
     result = None
     if request.method == "POST" and request.POST.get("action") == "import" and not missing and not too_many:
-        result = people_import(organisation_id=organisation_id, rows=rows)
+        result = people_import(organisation_id=organisation_id, rows=rows, by_user_id=request.user.pk)
         services.invitations_send(user_ids=result.new_user_ids, base_url=_base_url(request))
         path.unlink()
         uploads = request.session.get("people_uploads", {})
@@ -221,3 +233,123 @@ def people_import_preview(request: AuthenticatedHttpRequest, token: str) -> Http
         "preview": preview,
     }
     return render(request, "people/import_preview.html", context)
+
+
+# --- Pipeline stages ---------------------------------------------------------------------------
+
+
+def _stage_or_404(organisation_id: int, stage_id: int) -> Stage:
+    stage = Stage.objects.filter(pk=stage_id, organisation_id=organisation_id).first()
+    if stage is None:
+        raise Http404
+    return stage
+
+
+def _errors_onto(form: StageForm, error: ValidationError) -> None:
+    for field_name, field_messages in error.message_dict.items():
+        form.add_error(field_name if field_name in form.fields else None, ValidationError(field_messages))
+
+
+@project_lead_required
+def stage_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    organisation_id = _organisation_id(request)
+    context = {
+        "stages": selectors.stages_of_organisation(organisation_id=organisation_id),
+        "history": audit_entries(organisation_id=organisation_id, target_type="stage", limit=20),
+    }
+    return render(request, "people/stages.html", context)
+
+
+@project_lead_required
+def stage_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    organisation_id = _organisation_id(request)
+    form = StageForm(request.POST or None, initial={
+        "order": selectors.next_open_stage_order(organisation_id=organisation_id), "outcome": "open",
+    })
+    if request.method == "POST" and form.is_valid():
+        try:
+            stage = services.stage_create(organisation_id=organisation_id, actor_id=request.user.pk,
+                                          **form.cleaned_data)
+        except ValidationError as error:
+            _errors_onto(form, error)
+        else:
+            messages.success(request, _("Stage “%(name)s” added.") % {"name": stage.name})
+            return redirect("pipeline:stages")
+    return render(request, "people/stage_form.html", {"form": form, "stage": None})
+
+
+@project_lead_required
+def stage_edit(request: AuthenticatedHttpRequest, stage_id: int) -> HttpResponse:
+    organisation_id = _organisation_id(request)
+    stage = _stage_or_404(organisation_id, stage_id)
+    form = StageForm(request.POST or None, initial={
+        "name": _(stage.name), "order": stage.order, "outcome": services.stage_outcome(stage),
+        "next_step": _(stage.next_step) if stage.next_step else "", "idle_days": stage.idle_days,
+    })
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        # A shipped name is stored in English and shown translated: untouched, it is not a rename.
+        if values["name"] == _(stage.name):
+            values["name"] = stage.name
+        if stage.next_step and values["next_step"] == _(stage.next_step):
+            values["next_step"] = stage.next_step
+        try:
+            services.stage_update(stage=stage, actor_id=request.user.pk, **values)
+        except ValidationError as error:
+            _errors_onto(form, error)
+        else:
+            messages.success(request, _("Stage saved."))
+            return redirect("pipeline:stages")
+    context = {
+        "form": form,
+        "stage": stage,
+        "deals": stage.deals.count(),
+        "history": audit_entries(organisation_id=organisation_id, target_type="stage", target_id=stage.pk),
+    }
+    return render(request, "people/stage_form.html", context)
+
+
+@require_POST
+@project_lead_required
+def stage_move(request: AuthenticatedHttpRequest, stage_id: int) -> HttpResponse:
+    stage = _stage_or_404(_organisation_id(request), stage_id)
+    services.stage_move(stage=stage, actor_id=request.user.pk, direction=-1 if request.POST.get("to") == "up" else 1)
+    return redirect("pipeline:stages")
+
+
+@require_POST
+@project_lead_required
+def stage_delete(request: AuthenticatedHttpRequest, stage_id: int) -> HttpResponse:
+    stage = _stage_or_404(_organisation_id(request), stage_id)
+    try:
+        services.stage_delete(stage=stage, actor_id=request.user.pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Stage deleted."))
+    return redirect("pipeline:stages")
+
+
+# --- A person's first page ---------------------------------------------------------------------
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """Choose a password from the invitation link, then land signed in on the first page."""
+
+    template_name = "people/set_password.html"
+    post_reset_login = True
+    success_url = reverse_lazy("welcome:start")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, _("Password saved. Welcome!"))
+        return response
+
+
+@member_required
+def welcome(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """What the CRM gives this person, their week-one quick win and one next step."""
+    membership = membership_of(request.user)
+    assert membership is not None  # member_required let them in
+    context = {"onboarding": onboarding_for(user=request.user, membership=membership, today=timezone.localdate())}
+    return render(request, "people/welcome.html", context)

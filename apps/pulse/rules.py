@@ -38,6 +38,15 @@ def construct_means(answers: Mapping[str, int]) -> tuple[Decimal, Decimal]:
     return mean(USEFULNESS), mean(EASE_OF_USE)
 
 
+# Nobody is asked whether the CRM is worth it before they have used it for a week.
+MIN_DAYS_LIVE = 7
+
+
+def live_long_enough(*, live_since: dt.date | None, today: dt.date, min_days: int = MIN_DAYS_LIVE) -> bool:
+    """Return whether the person has been live for at least `min_days` days (never when not live)."""
+    return live_since is not None and (today - live_since).days >= min_days
+
+
 def next_check_at(last_asked_at: dt.datetime | None, cadence_days: int) -> dt.datetime | None:
     """Return when the person may be asked again; None when they were never asked."""
     if last_asked_at is None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from apps.pulse import rules
 from apps.pulse.models import PulseResponse, PulseSettings, PulseSkip
-from apps.roles.models import Team
+from apps.roles.models import Membership, Team
 from apps.roles.policies import AnyUser, membership_of
 
 
@@ -28,12 +28,31 @@ def last_skipped_at(*, user_id: int) -> dt.datetime | None:
     return PulseSkip.objects.filter(user_id=user_id).aggregate(last=Max("skipped_at"))["last"]
 
 
+def live_since(*, user_id: int) -> dt.date | None:
+    """Return since when the person has been live: their go-live, or when they joined if no phase has one.
+
+    An organisation that runs no phases has everyone live from the day they get access.
+    """
+    from apps.people.selectors import go_live_of
+    from apps.rollout.models import RolloutPhase
+
+    go_live = go_live_of(user_id=user_id)
+    if go_live is not None:
+        return go_live
+    membership = Membership.objects.filter(user_id=user_id).select_related("user").first()
+    if membership is None or RolloutPhase.objects.filter(organisation_id=membership.organisation_id).exists():
+        return None  # phases exist and none covers them yet: not live
+    return timezone.localtime(membership.user.date_joined).date()
+
+
 @dataclass(frozen=True)
 class PulseStatus:
     enabled: bool
     due: bool
     may_answer: bool
     next_answer_at: dt.datetime | None
+    live_long_enough: bool = True
+    asked_from: dt.date | None = None
 
 
 def pulse_status(user: AnyUser, *, now: dt.datetime | None = None) -> PulseStatus:
@@ -45,13 +64,17 @@ def pulse_status(user: AnyUser, *, now: dt.datetime | None = None) -> PulseStatu
     settings = pulse_settings_for(organisation_id=membership.organisation_id)
     answered = last_answered_at(user_id=membership.user_id)
     skipped = last_skipped_at(user_id=membership.user_id)
+    since = live_since(user_id=membership.user_id)
+    long_enough = rules.live_long_enough(live_since=since, today=timezone.localtime(now).date())
     return PulseStatus(
         enabled=settings.enabled,
-        due=rules.is_due(enabled=settings.enabled, cadence_days=settings.cadence_days,
-                         last_answered_at=answered, last_skipped_at=skipped, now=now),
-        may_answer=rules.may_answer(enabled=settings.enabled, cadence_days=settings.cadence_days,
-                                    last_answered_at=answered, now=now),
+        due=long_enough and rules.is_due(enabled=settings.enabled, cadence_days=settings.cadence_days,
+                                         last_answered_at=answered, last_skipped_at=skipped, now=now),
+        may_answer=long_enough and rules.may_answer(enabled=settings.enabled, cadence_days=settings.cadence_days,
+                                                    last_answered_at=answered, now=now),
         next_answer_at=rules.next_check_at(answered, settings.cadence_days),
+        live_long_enough=long_enough,
+        asked_from=since + dt.timedelta(days=rules.MIN_DAYS_LIVE) if since is not None else None,
     )
 
 

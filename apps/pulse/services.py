@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from apps.core.errors import ApplicationError
 from apps.pulse import rules
 from apps.pulse.models import MIN_CADENCE_DAYS, PulseResponse, PulseSettings, PulseSkip
-from apps.pulse.selectors import last_answered_at, pulse_settings_for
+from apps.pulse.selectors import last_answered_at, live_since, pulse_settings_for
 from apps.roles.models import Membership
 from apps.usage.kinds import EventKind, EventSource
 from apps.usage.services import usage_event_record
@@ -45,6 +45,8 @@ def pulse_answer(
         return existing
     at = at or timezone.now()
     settings = pulse_settings_for(organisation_id=membership.organisation_id)
+    if not rules.live_long_enough(live_since=live_since(user_id=user_id), today=timezone.localtime(at).date()):
+        raise ApplicationError(_("The pulse check starts after your first week with the CRM."))
     if not rules.may_answer(enabled=settings.enabled, cadence_days=settings.cadence_days,
                             last_answered_at=last_answered_at(user_id=user_id), now=at):
         raise ApplicationError(_("You have answered the pulse check recently; the next one comes later."))

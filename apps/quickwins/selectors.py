@@ -4,10 +4,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Min, Q
+from django.utils import timezone
 
 from apps.quickwins import evaluation
 from apps.quickwins.models import Nudge, QuickWinMilestone, QuickWinResult, QuickWinStatus
 from apps.roles.models import Role
+from apps.usage.models import UsageEvent
 
 
 @dataclass(frozen=True)
@@ -59,20 +61,45 @@ def results_by_user(*, user_ids: list[int]) -> dict[int, list[QuickWinResult]]:
 
 @dataclass(frozen=True)
 class OwnMilestone:
-    """A milestone of the person's role with their stored result (None before go-live is set)."""
+    """A milestone of the person's role with their result (None while they have no go-live date).
+
+    The result is the stored one, or, until the refresh job has stored it, one computed now
+    from the same events and the person's go-live (never saved here).
+    """
 
     milestone: QuickWinMilestone
     result: QuickWinResult | None
     days_left: int | None
 
 
+def _computed_result(*, milestone: QuickWinMilestone, user_id: int, go_live_on: dt.date, today: dt.date
+                     ) -> QuickWinResult:
+    first = (
+        UsageEvent.objects.filter(user_id=user_id, kind=milestone.event_kind, occurred_at__date__gte=go_live_on)
+        .not_withdrawn()
+        .aggregate(first=Min("occurred_at"))["first"]
+    )
+    achieved_on = timezone.localtime(first).date() if first else None
+    due_on = go_live_on + dt.timedelta(days=milestone.due_days)
+    return QuickWinResult(
+        milestone=milestone, user_id=user_id, go_live_on=go_live_on, due_on=due_on, achieved_at=first,
+        days_to_first_value=evaluation.days_to_first_value(go_live_on=go_live_on, achieved_on=achieved_on),
+        status=evaluation.quickwin_status(due_on=due_on, achieved_on=achieved_on, today=today),
+    )
+
+
 def own_milestones(*, user_id: int, role_id: int, today: dt.date) -> list[OwnMilestone]:
     """Return the milestones of the person's role with their result and days left while pending."""
     milestones = list(QuickWinMilestone.objects.filter(role_id=role_id).order_by("due_days", "pk"))
     results = {r.milestone_id: r for r in QuickWinResult.objects.filter(user_id=user_id, milestone__in=milestones)}
+    from apps.people.selectors import go_live_of
+
+    go_live_on = go_live_of(user_id=user_id) if len(results) < len(milestones) else None
     rows = []
     for milestone in milestones:
         result = results.get(milestone.pk)
+        if result is None and go_live_on is not None:
+            result = _computed_result(milestone=milestone, user_id=user_id, go_live_on=go_live_on, today=today)
         pending = result is not None and result.status == QuickWinStatus.PENDING
         rows.append(OwnMilestone(
             milestone=milestone,

@@ -8,12 +8,16 @@ from django.db.models import F, Min
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from apps.core.enqueue import enqueue_on_commit
+from apps.core.enqueue import task_enqueue_on_commit
+from apps.core.services import model_update
 from apps.quickwins import evaluation
 from apps.quickwins.models import Nudge, NudgeKind, QuickWinMilestone, QuickWinResult, QuickWinStatus
 from apps.roles.models import Membership, Role, TeamMember
 from apps.usage.kinds import EventKind
 from apps.usage.models import UsageEvent
+
+# Registered by QuickwinsConfig.ready(), which imports the tasks module.
+REFRESH_MILESTONES_TASK = "apps.quickwins.tasks.refresh_quickwins_for_milestones"
 
 
 def quickwin_results_refresh(
@@ -38,7 +42,7 @@ def quickwin_results_refresh(
             kind=milestone.event_kind,
             user__memberships__role_id=milestone.role_id,
             occurred_at__date__gte=F("user__memberships__go_live_on"),
-        )
+        ).not_withdrawn()
         if user_ids is not None:
             memberships = memberships.filter(user_id__in=user_ids)
             events = events.filter(user_id__in=user_ids)
@@ -114,10 +118,7 @@ def _milestone_errors(
 
 
 def _enqueue_refresh(milestone_id: int) -> None:
-    from apps.quickwins.tasks import refresh_quickwins_for_milestones
-
-    enqueue_on_commit(refresh_quickwins_for_milestones, milestone_ids=[milestone_id],
-                      catch_up="the hourly refresh-quickwins run")
+    task_enqueue_on_commit(REFRESH_MILESTONES_TASK, milestone_ids=[milestone_id])
 
 
 @transaction.atomic
@@ -146,12 +147,8 @@ def milestone_update(
         raise ValidationError(errors)
     locked = QuickWinMilestone.objects.select_for_update().get(pk=milestone.pk)
     role_changed = locked.role_id != role.pk  # type: ignore[union-attr]
-    locked.role = role  # type: ignore[assignment]
-    locked.name = name.strip()
-    locked.event_kind = event_kind
-    locked.due_days = due_days  # type: ignore[assignment]
-    locked.full_clean()
-    locked.save(update_fields=["role", "name", "event_kind", "due_days"])
+    data = {"role": role, "name": name.strip(), "event_kind": event_kind, "due_days": due_days}
+    model_update(instance=locked, fields=list(data), data=data)
     if role_changed:
         # Results belong to the old role's people; the refresh writes the new role's.
         QuickWinResult.objects.filter(milestone=locked).delete()

@@ -14,16 +14,32 @@ from django.http import Http404
 from apps.roles.models import Membership, RoleKind, TeamMember
 
 AnyUser = User | AbstractBaseUser | AnonymousUser
-_UNSET = object()
+
+# The one attribute this module keeps on a user object (see `_policy_cache`).
+POLICY_CACHE_ATTRIBUTE = "_roles_policy_cache"
+
+
+def _policy_cache(user: AnyUser) -> dict[str, Any]:
+    """Return the answers already looked up for this user object, creating the store on first use.
+
+    Pages ask the same questions many times per request. Like Django's ModelBackend with its
+    `_perm_cache`, the answers live on the user object; `request.user` is built afresh for every
+    request, so they live exactly as long as the request. A user object fetched again (for example
+    after changing someone's teams) starts with an empty store.
+    """
+    cache: dict[str, Any] | None = getattr(user, POLICY_CACHE_ATTRIBUTE, None)
+    if cache is None:
+        cache = {}
+        setattr(user, POLICY_CACHE_ATTRIBUTE, cache)
+    return cache
 
 
 def _cached(user: AnyUser, name: str, compute: Callable[[], Any]) -> Any:
-    """Return a value cached on the user object: pages ask the same question many times."""
-    value = user.__dict__.get(name, _UNSET)
-    if value is _UNSET:
-        value = compute()
-        user.__dict__[name] = value
-    return value
+    """Return the cached answer `name` for this user object, computing it once."""
+    cache = _policy_cache(user)
+    if name not in cache:
+        cache[name] = compute()
+    return cache[name]
 
 
 def membership_of(user: AnyUser) -> Membership | None:
@@ -32,7 +48,7 @@ def membership_of(user: AnyUser) -> Membership | None:
         return None
     membership: Membership | None = _cached(
         user,
-        "_membership_cache",
+        "membership",
         lambda: Membership.objects.select_related("role", "organisation").filter(user_id=user.pk).first(),
     )
     return membership
@@ -57,7 +73,7 @@ def managed_team_ids(user: AnyUser) -> list[int]:
         return []
     team_ids: list[int] = _cached(
         user,
-        "_managed_team_ids",
+        "managed_team_ids",
         lambda: list(TeamMember.objects.filter(user_id=user.pk, is_manager=True).values_list("team_id", flat=True)),
     )
     return team_ids

@@ -298,13 +298,6 @@ def previous_phase(phase: RolloutPhase) -> RolloutPhase | None:
     )
 
 
-def next_phase(phase: RolloutPhase) -> RolloutPhase | None:
-    return (
-        RolloutPhase.objects.filter(organisation_id=phase.organisation_id, order__gt=phase.order)
-        .order_by("order").first()
-    )
-
-
 def go_live_needs_override(phase: RolloutPhase) -> bool:
     """Return whether going live needs an override: the previous phase's gate has not passed."""
     previous = previous_phase(phase)

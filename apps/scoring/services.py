@@ -129,6 +129,7 @@ def collect_inputs(
             UsageEvent.objects.filter(
                 user_id__in=role_users, kind__in=GIVE_KINDS, occurred_at__gte=start, occurred_at__lt=end
             )
+            .not_withdrawn(since=start)  # a withdrawn or corrected entry counts through its correction only
             .annotate(day=TruncDate("occurred_at", tzinfo=tz))
             .values("user_id", "kind", "day")
             .annotate(

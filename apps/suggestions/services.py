@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.activities.models import Activity, Deal, Stage
+from apps.core.services import model_update
 from apps.givegets.models import DeliveryKind
 from apps.givegets.services import deliveries_consume, delivery_record
 from apps.suggestions import rules, selectors
@@ -73,11 +74,8 @@ def suggestion_rule_update(
     *, rule: SuggestionRule, text_template: str, idle_days: int | None, enabled: bool
 ) -> SuggestionRule:
     """Change a rule's text, idle days and whether it is on; reject unknown placeholders."""
-    rule.text_template = text_template.strip()
-    rule.idle_days = idle_days
-    rule.enabled = enabled
-    rule.full_clean()
-    rule.save(update_fields=["text_template", "idle_days", "enabled"])
+    data = {"text_template": text_template.strip(), "idle_days": idle_days, "enabled": enabled}
+    model_update(instance=rule, fields=list(data), data=data)
     return rule
 
 

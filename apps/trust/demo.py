@@ -1,13 +1,16 @@
 """Demo data for trust: a few recorded looks, so "who looked at my data" is not empty."""
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from apps.demo.seed import DemoContext
 from apps.trust.models import AccessRecord
 from apps.trust.services import WHAT_COACHING_PAGE, WHAT_SCORE_DASHBOARD
+
+if TYPE_CHECKING:  # the demo app imports this module, never the other way at run time
+    from apps.demo.seed import DemoContext
 
 User = get_user_model()
 
@@ -21,7 +24,7 @@ LOOKS = [
 ]
 
 
-def seed_demo(ctx: DemoContext) -> None:
+def seed_demo(ctx: "DemoContext") -> None:
     """Record the demo managers' looks at their reps' pages over the last weeks."""
     tz = timezone.get_current_timezone()
     usernames = {name for look in LOOKS for name in look[:2]}

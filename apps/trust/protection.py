@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
@@ -23,9 +24,8 @@ from django.db.models import F, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.ambassadors.models import Kudos
-from apps.digests.models import Digest
 from apps.identities.models import ExternalIdentity
+from apps.roles.models import AuditEntry as RolesAuditEntry
 from apps.roles.models import Membership
 from apps.trust.models import AuditEntry
 from apps.usage.models import UsageEvent
@@ -77,14 +77,19 @@ def person_erase(*, user_id: int, organisation_id: int) -> ErasureResult:
     # retention). Metadata may hold record names or search terms; kind, time and duration stay.
     events_scrubbed = models.QuerySet.update(
         UsageEvent.objects.filter(user_id=user_id).exclude(metadata={}), metadata={})
-    kudos_cleared = Kudos.objects.filter(models.Q(giver_id=user_id) | models.Q(receiver_id=user_id)).exclude(
+    # Kudos and digests live in apps above trust's layer: looked up by name, not imported.
+    kudos, digests = django_apps.get_model("ambassadors", "Kudos"), django_apps.get_model("digests", "Digest")
+    kudos_cleared = kudos.objects.filter(models.Q(giver_id=user_id) | models.Q(receiver_id=user_id)).exclude(
         message="").update(message="")
-    digests_cleared = Digest.objects.filter(user_id=user_id).exclude(content={}).update(content={}, emailed_to="")
+    digests_cleared = digests.objects.filter(user_id=user_id).exclude(content={}).update(content={}, emailed_to="")
     about = AuditEntry.objects.filter(additional_data__user_id=user_id)
     audit_entries_scrubbed = about.update(object_repr=str(user), serialized_data=None, remote_addr=None)
     # Other systems' ids were personal identifiers: their old values go from the trail too.
     about.filter(content_type__model="externalidentity").update(changes={}, changes_text="")
     AuditEntry.objects.filter(actor_id=user_id).update(actor_email=None, remote_addr=None)
+    # The people pages' own trail (apps.roles) names the person at the time of each change.
+    audit_entries_scrubbed += RolesAuditEntry.objects.filter(target_type="person", target_id=user_id).update(
+        target_label=str(user.get_full_name()))
     sessions_ended = 0
     for session in Session.objects.filter(expire_date__gt=timezone.now()):
         if str(session.get_decoded().get("_auth_user_id")) == str(user_id):

@@ -34,6 +34,8 @@ class EventKind(models.TextChoices):
     SEARCH = "search", _("Search")
     API_CALL = "api_call", _("API call")
     OTHER = "other", _("Other")
+    # A person took back an entry of their own (withdrawn, or replaced by a correction).
+    ENTRY_WITHDRAWN = "entry_withdrawn", _("Entry withdrawn")
 
 
 # Kinds that cost the person time to enter. Minutes per entry when no measurement exists
@@ -68,3 +70,14 @@ class EventSource(models.TextChoices):
     IMPORT = "import", _("Import")
     CRM_EXPORT = "crm_export", _("CRM export")
     SYSTEM = "system", _("System")
+
+
+# A withdrawal names the event it takes back through its idempotency key (unique per source),
+# so "is this event withdrawn?" is one indexed lookup and an event is withdrawn at most once.
+WITHDRAWAL_SOURCE = "app"
+WITHDRAWAL_KEY_PREFIX = "withdraw:"
+
+
+def withdrawal_key(event_id: int) -> str:
+    """Return the idempotency key of the withdrawal of usage event `event_id`."""
+    return f"{WITHDRAWAL_KEY_PREFIX}{event_id}"

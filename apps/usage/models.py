@@ -1,12 +1,14 @@
 """The append-only usage log: everything that happened, from every source."""
 
+import datetime as dt
 from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Cast, Substr
 from django.utils.translation import gettext_lazy as _
 
-from apps.usage.kinds import EventKind, EventSource
+from apps.usage.kinds import WITHDRAWAL_KEY_PREFIX, WITHDRAWAL_SOURCE, EventKind, EventSource
 
 
 class AppendOnlyError(Exception):
@@ -14,6 +16,23 @@ class AppendOnlyError(Exception):
 
 
 class UsageEventQuerySet(models.QuerySet["UsageEvent"]):
+    def not_withdrawn(self, *, since: dt.datetime | None = None) -> "UsageEventQuerySet":
+        """Leave out events their author withdrew (or replaced by a correction): the log keeps both.
+
+        One statement: the ids named by withdrawal keys come from a subquery over the few
+        withdrawals (the kind-and-time index), not from probing every event. A withdrawal never
+        precedes what it withdraws, so `since` (the start of the events asked for) bounds it.
+        """
+        withdrawals = UsageEvent.objects.filter(
+            kind=EventKind.ENTRY_WITHDRAWN, source=WITHDRAWAL_SOURCE, idempotency_key__startswith=WITHDRAWAL_KEY_PREFIX
+        )
+        if since is not None:
+            withdrawals = withdrawals.filter(occurred_at__gte=since)
+        withdrawn_ids = withdrawals.annotate(
+            withdrawn_id=Cast(Substr("idempotency_key", len(WITHDRAWAL_KEY_PREFIX) + 1), models.BigIntegerField())
+        ).values("withdrawn_id")
+        return self.exclude(pk__in=withdrawn_ids)
+
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Usage events are append-only.")
 

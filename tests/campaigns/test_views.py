@@ -16,6 +16,7 @@ from apps.usage.kinds import EventKind
 from apps.usage.models import UsageEvent
 from tests import factories
 from tests.campaigns.factories import CampaignFactory
+from tests.permissions import assert_pages, client_as, get
 
 
 @pytest.fixture
@@ -58,9 +59,8 @@ MATRIX = {
 
 @pytest.mark.parametrize("person", list(MATRIX))
 def test_permission_matrix(world, campaign, outsider, person):
-    client = world.client_for(outsider if person == "otto" else getattr(world, person))
-    for name, url in _urls(campaign).items():
-        assert client.get(url).status_code == MATRIX[person][name], (person, name)
+    client = client_as(world, person, extra_people={"otto": outsider})
+    assert_pages(client, {name: get(url) for name, url in _urls(campaign).items()}, MATRIX[person])
 
 
 @pytest.mark.parametrize("person", ["mads", "lene", "rita", "sam"])

@@ -4,27 +4,17 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from apps.core.periods import week_start
 from apps.digests.models import Digest
 from apps.digests.services import digest_build_and_send
-from tests import factories
 from tests.conftest import World
+from tests.permissions import LOGIN, Expected, assert_row, client_as
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "outsider", "rita", "ronja", "mads", "lene", "sam", "maja"]
-LOGIN = 302
-
-
-def client_as(world: World, who: str) -> Client:
-    if who == "anonymous":
-        return Client()
-    if who == "outsider":
-        return world.client_for(factories.UserFactory(username="outsider"))
-    return world.client_for(getattr(world, who))
 
 
 def ritas_digest(world: World) -> Digest:
@@ -34,7 +24,7 @@ def ritas_digest(world: World) -> Digest:
 
 Url = Callable[[World], str]
 
-MATRIX: list[tuple[str, Url, list[int]]] = [
+MATRIX: list[tuple[str, Url, list[Expected]]] = [
     ("my latest digest", lambda w: "/digests/", [LOGIN, 403, 200, 200, 200, 200, 200, 200]),
     ("my past digests", lambda w: "/digests/all/", [LOGIN, 403, 200, 200, 200, 200, 200, 200]),
     # Only Rita opens Rita's digest: not a peer, not her manager, not the project lead.
@@ -43,9 +33,8 @@ MATRIX: list[tuple[str, Url, list[int]]] = [
 
 
 @pytest.mark.parametrize(("name", "url", "expected"), MATRIX, ids=[m[0] for m in MATRIX])
-def test_access_by_role(world: World, name: str, url: Url, expected: list[int]) -> None:
-    actual = [client_as(world, who).get(url(world)).status_code for who in ROLES]
-    assert dict(zip(ROLES, actual, strict=True)) == dict(zip(ROLES, expected, strict=True))
+def test_access_by_role(world: World, name: str, url: Url, expected: list[Expected]) -> None:
+    assert_row(world, lambda client: client.get(url(world)), dict(zip(ROLES, expected, strict=True)))
 
 
 def test_nobody_but_rita_opening_her_digest_counts_as_consumption(world: World) -> None:

@@ -15,6 +15,7 @@ from apps.roles.models import RoleKind
 from apps.usage.kinds import EventKind
 from tests import factories
 from tests.givegets.factories import ContractStatusFactory
+from tests.permissions import assert_pages, send
 
 PEOPLE = ["rita", "mads", "lene", "sam", "maja"]
 
@@ -47,10 +48,8 @@ MATRIX = {
 
 @pytest.mark.parametrize("username", PEOPLE)
 def test_permission_matrix(world: Any, contract: GiveGetContract, username: str) -> None:
-    client = world.client_for(getattr(world, username))
-    for page, (method, url) in _urls(contract).items():
-        response = getattr(client, method)(url)
-        assert response.status_code == MATRIX[username][page], (username, page)
+    requests = {page: send(method, url) for page, (method, url) in _urls(contract).items()}
+    assert_pages(world.client_for(getattr(world, username)), requests, MATRIX[username])
 
 
 def test_anonymous_is_sent_to_login_everywhere(world: Any, contract: GiveGetContract) -> None:

@@ -26,3 +26,29 @@ def test_people_pages_are_accessible(world: World, page: Any, tmp_path: Any) -> 
     page.wait_for_load_state()
     problems += _violations(page)
     assert not problems, "\n".join(problems)
+
+
+def test_the_roles_stages_welcome_and_correction_pages_are_accessible(world: World, page: Any) -> None:
+    from apps.activities.services import activity_log
+    from tests import factories
+
+    for person in (world.lene, world.rita):
+        person.set_password("pw-for-tests")
+        person.save()
+    activity, _created = activity_log(owner_id=world.rita.pk, type="call",
+                                      account=factories.AccountFactory(organisation=world.org), summary="Called")
+    problems: list[str] = []
+    browser_login(page, "lene")
+    for url in ["/organisation/roles/", "/organisation/roles/new/", f"/organisation/roles/{world.roles['sales_rep'].pk}/",
+                "/organisation/pipeline/", "/organisation/pipeline/new/", f"/organisation/pipeline/{world.stages[0].pk}/",
+                "/welcome/"]:
+        page.goto(url)
+        page.wait_for_load_state()
+        problems += _violations(page)
+    page.get_by_role("button", name="Log out").click()
+    browser_login(page, "rita")
+    for url in ["/welcome/", "/activities/mine/", f"/activities/{activity.pk}/correct/", "/pulse/check/"]:
+        page.goto(url)
+        page.wait_for_load_state()
+        problems += _violations(page)
+    assert not problems, "\n".join(problems)

@@ -150,3 +150,45 @@ def test_people_of_another_organisation_are_not_found(world: World) -> None:
     client = world.client_for(world.lene)
     assert client.get(f"/organisation/people/{other.lead.pk}/").status_code == 404
     assert client.post(f"/organisation/people/{other.lead.pk}/active/", {"active": "0"}).status_code == 404
+
+
+def test_role_team_and_manager_changes_are_audited_with_who_and_old_to_new(world: World) -> None:
+    from apps.roles.models import AuditEntry
+
+    client = world.client_for(world.lene)
+    client.post(f"/organisation/people/{world.rita.pk}/", {"action": "role", "role": world.roles["marketer"].pk})
+    client.post(f"/organisation/people/{world.rita.pk}/",
+                {"action": "team", "team": world.south.pk, "new_team": "", "is_manager": "on"})
+    rows = [(e.field, e.old_value, e.new_value, e.actor_id)
+            for e in AuditEntry.objects.filter(target_type="person", target_id=world.rita.pk).order_by("pk")]
+    assert rows == [
+        ("role", "Sales rep", "Marketer", world.lene.pk),
+        ("team", "", "joined South", world.lene.pk),
+        ("manager", "", "manages South", world.lene.pk),
+    ]
+    page = client.get(f"/organisation/people/{world.rita.pk}/").content.decode()
+    assert "Sales rep → Marketer" in page
+
+
+def test_a_lead_who_makes_themself_manager_sees_that_team_only_and_its_members_are_told(world: World) -> None:
+    from apps.roles.models import AuditEntry
+
+    client = world.client_for(world.lene)
+    assert client.get(f"/team/{world.north.pk}/").status_code == 403
+    client.post(f"/organisation/people/{world.lene.pk}/",
+                {"action": "team", "team": world.north.pk, "new_team": "", "is_manager": "on"})
+
+    client = world.client_for(world.lene)  # a fresh request: policies are cached per request user
+    assert client.get(f"/team/{world.north.pk}/").status_code == 200
+    assert client.get(f"/team/{world.south.pk}/").status_code == 404
+    assert client.get(f"/people/{world.rita.pk}/").status_code == 200  # in North
+    assert client.get(f"/people/{world.ronja.pk}/").status_code == 404  # in South
+    entry = AuditEntry.objects.get(target_type="person", target_id=world.lene.pk, field="manager")
+    assert (entry.actor, entry.new_value) == (world.lene, "manages North")
+    told = set(AccessRecord.objects.filter(viewer=world.lene, what__startswith="became your manager")
+               .values_list("subject__username", flat=True))
+    assert told == {"rita", "sam"}  # North's members; mads manages North himself
+    page = world.client_for(world.rita).get("/me/").content.decode()
+    assert "Lene Test" in page
+    assert "became your manager" in page
+    assert "Lene Test" not in world.client_for(world.ronja).get("/me/").content.decode()

@@ -1,4 +1,4 @@
-"""At phone width (390 px) the team page and the log form do not scroll sideways."""
+"""At phone width (390 px) the team page, the log form and the set-up pages do not scroll sideways."""
 
 from typing import Any
 
@@ -21,7 +21,9 @@ def _widest(page: Any) -> list[str]:
 
 
 @pytest.mark.parametrize(("who", "url"), [("mads", "/team/"), ("rita", "/activities/log/"),
-                                          ("lene", "/organisation/people/")])
+                                          ("lene", "/organisation/people/"), ("lene", "/organisation/roles/"),
+                                          ("lene", "/organisation/pipeline/"), ("rita", "/welcome/"),
+                                          ("rita", "/activities/mine/")])
 def test_no_sideways_scrolling_at_phone_width(world: World, page: Any, who: str, url: str) -> None:
     page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
     user = getattr(world, who)

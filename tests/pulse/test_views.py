@@ -4,12 +4,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.pulse.models import PulseResponse, PulseSettings, PulseSkip
 from apps.roles.models import Team
+from tests.permissions import LOGIN, OK, assert_row, send
 from tests.pulse.factories import PulseResponseFactory, team_people
 
 PEOPLE = ["rita", "mads", "lene", "sam", "maja"]
@@ -28,15 +28,8 @@ MATRIX = [
 @pytest.mark.parametrize(("name", "method", "allowed"), MATRIX)
 def test_permission_matrix(world: Any, name: str, method: str, allowed: set[str]) -> None:
     url = reverse(name)
-    anonymous = getattr(Client(), method)(url)
-    assert anonymous.status_code == 302
-    assert anonymous["Location"].startswith(reverse("login"))
-    for username in PEOPLE:
-        response = getattr(world.client_for(getattr(world, username)), method)(url, {"cadence_days": "21"})
-        if username in allowed:
-            assert response.status_code in (200, 302), (username, response.status_code)
-        else:
-            assert response.status_code == 403, (username, response.status_code)
+    assert_row(world, send(method, url), {"anonymous": LOGIN})
+    assert_row(world, send(method, url, {"cadence_days": "21"}), {who: OK if who in allowed else 403 for who in PEOPLE})
 
 
 def test_the_check_stores_an_answer_and_returns_to_the_dashboard(world: Any) -> None:

@@ -12,9 +12,10 @@ from django.utils import timezone
 from apps.quickwins.models import Nudge, QuickWinMilestone, QuickWinStatus
 from apps.quickwins.selectors import open_nudges
 from apps.quickwins.services import deadline_nudges_send
-from apps.roles.models import RoleKind
+from apps.roles.models import Membership, RoleKind
 from apps.usage.kinds import EventKind
 from tests import factories
+from tests.permissions import assert_pages, send
 from tests.quickwins.factories import MilestoneFactory, ResultFactory
 
 PEOPLE = ["rita", "mads", "lene", "sam", "maja"]
@@ -47,8 +48,7 @@ MATRIX = {
 @pytest.mark.parametrize("username", PEOPLE)
 def test_permission_matrix(world: Any, milestone: QuickWinMilestone, username: str) -> None:
     client = world.client_for(getattr(world, username))
-    for page, (method, url) in _urls(milestone).items():
-        assert getattr(client, method)(url).status_code == MATRIX[username][page], (username, page)
+    assert_pages(client, {page: send(method, url) for page, (method, url) in _urls(milestone).items()}, MATRIX[username])
     delete = client.post(reverse("quickwins:milestone_delete", args=[milestone.pk]))
     assert delete.status_code == (302 if username == "lene" else 403)
     assert QuickWinMilestone.objects.filter(pk=milestone.pk).exists() is (username != "lene")
@@ -74,6 +74,8 @@ def test_lead_of_another_organisation_gets_404(world: Any, milestone: QuickWinMi
 
 def test_rep_sees_own_milestone_with_status_and_days_left(world: Any, milestone: QuickWinMilestone) -> None:
     today = timezone.localdate()
+    # The stored result agrees with the membership (a refresh after login keeps it).
+    Membership.objects.filter(user=world.rita).update(go_live_on=today - dt.timedelta(days=4))
     ResultFactory(milestone=milestone, user=world.rita, go_live_on=today - dt.timedelta(days=4),
                   due_on=today + dt.timedelta(days=3))
     ResultFactory(milestone=milestone, user=world.ronja, status=QuickWinStatus.MISSED)
@@ -207,3 +209,38 @@ def test_pages_render_in_danish(world: Any, milestone: QuickWinMilestone) -> Non
     assert "Dine hurtige gevinster" in html.content.decode()
     lead = world.client_for(world.lene).get(reverse("quickwins:milestones"), HTTP_ACCEPT_LANGUAGE="da")
     assert "Tid til første værdi pr. rolle" in lead.content.decode()
+
+
+def test_a_live_phase_gives_the_due_date_before_the_refresh_job_has_run(world: Any) -> None:
+    from apps.rollout.models import PhaseStatus, RolloutPhase
+    from apps.rollout.services import phase_go_live
+
+    today = timezone.localdate()
+    milestone = MilestoneFactory(role=world.roles[RoleKind.SALES_REP], name="First call", due_days=7,
+                                 event_kind=EventKind.CALL_LOGGED)
+    phase = RolloutPhase.objects.create(organisation=world.org, name="Phase 1", order=1, status=PhaseStatus.PLANNED,
+                                        planned_start=today - dt.timedelta(days=10), go_live_on=today)
+    phase.teams.add(world.north)
+    phase_go_live(phase=phase, actor_id=world.lene.pk)  # stores go-live dates; results come with the job
+    factories.UsageEventFactory(user=world.rita, kind=EventKind.CALL_LOGGED)
+
+    html = world.client_for(world.rita).get(reverse("quickwins:milestones")).content.decode()
+    assert "Starts when your go-live date is set" not in html
+    assert (today + dt.timedelta(days=7)).strftime("%-d %b %Y") in html
+    assert "status-on_time" in html
+    assert milestone.name in html
+
+
+def test_a_phase_covering_the_role_counts_even_without_a_stored_date(world: Any) -> None:
+    from apps.people.selectors import go_live_of
+    from apps.rollout.models import PhaseStatus, RolloutPhase
+
+    today = timezone.localdate()
+    phase = RolloutPhase.objects.create(organisation=world.org, name="Reps", order=1, status=PhaseStatus.LIVE,
+                                        planned_start=today - dt.timedelta(days=30),
+                                        go_live_on=today - dt.timedelta(days=20))
+    phase.roles.add(world.roles[RoleKind.SALES_REP])
+    world.rita.date_joined = timezone.now() - dt.timedelta(days=60)
+    world.rita.save(update_fields=["date_joined"])
+    assert go_live_of(user_id=world.rita.pk) == today - dt.timedelta(days=20)
+    assert go_live_of(user_id=world.mads.pk) is None  # a manager's role is not covered

@@ -13,6 +13,7 @@ from apps.service.models import Case, CaseStatus
 from apps.usage.kinds import EventKind
 from apps.usage.models import UsageEvent
 from tests import factories
+from tests.permissions import assert_pages, client_as, send
 from tests.service.factories import CaseFactory
 
 
@@ -58,11 +59,12 @@ MATRIX = {
 
 @pytest.mark.parametrize("person", list(MATRIX))
 def test_permission_matrix(world, account, case, outsider, person):
-    client = world.client_for(outsider if person == "otto" else getattr(world, person))
-    for name, (method, url) in _urls(account, case).items():
-        data = {"status": CaseStatus.SOLVED} if method == "post" else None
-        response = getattr(client, method)(url, data)
-        assert response.status_code == MATRIX[person][name], (person, name)
+    client = client_as(world, person, extra_people={"otto": outsider})
+    requests = {
+        name: send(method, url, {"status": CaseStatus.SOLVED} if method == "post" else None)
+        for name, (method, url) in _urls(account, case).items()
+    }
+    assert_pages(client, requests, MATRIX[person])
 
 
 def test_anonymous_people_are_sent_to_log_in(world, account, case):

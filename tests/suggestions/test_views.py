@@ -3,26 +3,18 @@
 from collections.abc import Callable
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
 
 from apps.suggestions.models import RuleKind, SuggestionRule
 from apps.suggestions.services import suggestion_rules_install_defaults
-from tests import factories
 from tests.conftest import World
+from tests.permissions import LOGIN, Expected, assert_row
 from tests.suggestions.factories import SuggestionFactory, SuggestionRuleFactory
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "outsider", "rita", "mads", "lene", "sam", "maja"]
-LOGIN = 302
-
-
-def client_as(world: World, who: str) -> Client:
-    if who == "anonymous":
-        return Client()
-    if who == "outsider":
-        return world.client_for(factories.UserFactory(username="outsider"))
-    return world.client_for(getattr(world, who))
 
 
 def _rule(world: World) -> SuggestionRule:
@@ -30,28 +22,27 @@ def _rule(world: World) -> SuggestionRule:
     return SuggestionRule.objects.get(kind=RuleKind.IDLE_DEAL, stage=world.stages[0])
 
 
-Request = Callable[[Client, World], int]
+Request = Callable[[Client, World], HttpResponse]
 
 # action, expected status per role (in ROLES order)
-MATRIX: list[tuple[str, Request, list[int]]] = [
-    ("rules list", lambda c, w: c.get("/suggestions/rules/").status_code, [LOGIN, 403, 403, 403, 200, 403, 403]),
-    ("edit form", lambda c, w: c.get(f"/suggestions/rules/{_rule(w).pk}/").status_code,
+MATRIX: list[tuple[str, Request, list[Expected]]] = [
+    ("rules list", lambda c, w: c.get("/suggestions/rules/"), [LOGIN, 403, 403, 403, 200, 403, 403]),
+    ("edit form", lambda c, w: c.get(f"/suggestions/rules/{_rule(w).pk}/"),
      [LOGIN, 403, 403, 403, 200, 403, 403]),
     ("save edit", lambda c, w: c.post(f"/suggestions/rules/{_rule(w).pk}/",
-                                      {"text_template": "Ring {deal}", "idle_days": "5", "enabled": "on"}).status_code,
+                                      {"text_template": "Ring {deal}", "idle_days": "5", "enabled": "on"}),
      [LOGIN, 403, 403, 403, 302, 403, 403]),
-    ("switch off", lambda c, w: c.post(f"/suggestions/rules/{_rule(w).pk}/toggle/", {"enabled": "0"}).status_code,
+    ("switch off", lambda c, w: c.post(f"/suggestions/rules/{_rule(w).pk}/toggle/", {"enabled": "0"}),
      [LOGIN, 403, 403, 403, 302, 403, 403]),
     ("decide own", lambda c, w: c.post(f"/suggestions/{SuggestionFactory(user=w.rita).pk}/decide/",
-                                       {"decision": "accept"}).status_code,
+                                       {"decision": "accept"}),
      [LOGIN, 403, 302, 404, 404, 404, 404]),
 ]
 
 
 @pytest.mark.parametrize(("name", "request_as", "expected"), MATRIX, ids=[m[0] for m in MATRIX])
-def test_access_by_role(world: World, name: str, request_as: Request, expected: list[int]) -> None:
-    actual = [request_as(client_as(world, who), world) for who in ROLES]
-    assert dict(zip(ROLES, actual, strict=True)) == dict(zip(ROLES, expected, strict=True))
+def test_access_by_role(world: World, name: str, request_as: Request, expected: list[Expected]) -> None:
+    assert_row(world, lambda client: request_as(client, world), dict(zip(ROLES, expected, strict=True)))
 
 
 def test_another_organisations_rule_does_not_exist_for_the_lead(world: World) -> None:

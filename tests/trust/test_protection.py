@@ -86,6 +86,18 @@ def test_erasing_a_person_anonymises_them_and_keeps_every_figure(world: World) -
     assert _figures() == figures
 
 
+def test_erasure_removes_the_name_from_the_people_pages_trail(world: World) -> None:
+    from apps.people.services import team_membership_set
+    from apps.roles.models import AuditEntry as RolesAuditEntry
+
+    team_membership_set(user_id=world.rita.pk, team_id=world.south.pk, is_manager=False, by_user_id=world.lene.pk)
+    assert RolesAuditEntry.objects.filter(target_type="person", target_id=world.rita.pk, target_label="Rita Test").exists()
+    person_erase(user_id=world.rita.pk, organisation_id=world.org.pk)
+    labels = set(RolesAuditEntry.objects.filter(target_type="person", target_id=world.rita.pk)
+                 .values_list("target_label", flat=True))
+    assert labels == {f"Erased #{world.rita.pk}"}
+
+
 def test_an_erased_person_can_no_longer_log_in_and_their_session_ends(world: World) -> None:
     world.rita.set_password("pw-for-tests")
     world.rita.save()

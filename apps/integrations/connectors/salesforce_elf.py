@@ -5,19 +5,16 @@ TIMESTAMP_DERIVED (ISO 8601), USER_ID, USER_ID_DERIVED, USER_NAME, REQUEST_ID, D
 EFFECTIVE_PAGE_TIME (milliseconds) where the type has them. Other columns are ignored.
 """
 
-import csv
 import datetime as dt
-import io
+
+from django.utils.translation import gettext as _
 
 from apps.identities.sources import IdentitySource
-from apps.integrations.connectors.base import Parsed, ParsedEvent, row_hash
+from apps.integrations.connectors.base import Parsed, ParsedEvent, csv_rows, row_hash
 from apps.usage.kinds import EventKind
-from apps.usage.validation import occurred_at_problem, text_problem
+from apps.usage.validation import occurred_at_problem
 
 FORMAT = "salesforce-elf"
-# Cells longer than this are a row problem, not a crash (Python's csv default is 131,072).
-MAX_CELL = 131_072
-
 # EVENT_TYPE → kind; any other type becomes `other` with the type kept in metadata.
 MAPPING: dict[str, str] = {
     "Login": EventKind.LOGIN,
@@ -45,27 +42,17 @@ def parse_timestamp(derived: str, compact: str) -> dt.datetime:
 
 def parse(text: str, *, now: dt.datetime | None = None) -> Parsed:
     """Parse an EventLogFile CSV into events (identity = the Salesforce user id) and row problems."""
-    csv.field_size_limit(MAX_CELL + 1)
     result = Parsed()
-    reader = csv.DictReader(io.StringIO(text))
-    for number, raw in enumerate(reader, start=2):
-        try:
-            row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None and isinstance(v, str)}
-        except csv.Error as error:
-            result.problems.append((number, str(error)))
-            continue
-        if any(len(v) > MAX_CELL for v in row.values()) or any(text_problem(v) for v in row.values()):
-            result.problems.append((number, "A cell is too long or holds NUL or unpaired surrogate characters."))
-            continue
+    for number, row in csv_rows(text, result):
         event_type = row.get("EVENT_TYPE", "")
         user = row.get("USER_ID_DERIVED") or row.get("USER_ID") or row.get("USER_NAME", "")
         if not event_type or not user:
-            result.problems.append((number, "EVENT_TYPE and USER_ID (or USER_NAME) are required."))
+            result.problems.append((number, _("EVENT_TYPE and USER_ID (or USER_NAME) are required.")))
             continue
         try:
             occurred_at = parse_timestamp(row.get("TIMESTAMP_DERIVED", ""), row.get("TIMESTAMP", ""))
         except ValueError:
-            result.problems.append((number, "TIMESTAMP_DERIVED or TIMESTAMP is missing or not a time."))
+            result.problems.append((number, _("TIMESTAMP_DERIVED or TIMESTAMP is missing or not a time.")))
             continue
         if problem := occurred_at_problem(occurred_at, now=now):
             result.problems.append((number, problem))
@@ -73,13 +60,15 @@ def parse(text: str, *, now: dt.datetime | None = None) -> Parsed:
         kind = MAPPING.get(event_type, EventKind.OTHER)
         metadata: dict[str, str] = {"event_type": event_type}
         for column, name in (("DURATION", "duration_ms"), ("EFFECTIVE_PAGE_TIME", "effective_page_time_ms"),
-                             ("USER_NAME", "user_name")):
-            if row.get(column):
-                metadata[name] = row[column]
+                             ("USER_NAME", "user_name"), ("REPORT_ID", "report_id"), ("DASHBOARD_ID", "dashboard_id"),
+                             ("PAGE_URL", "page"), ("URI", "page")):
+            value = row.get(f"{column}_DERIVED") or row.get(column)
+            if value and name not in metadata:
+                metadata[name] = value
         request_id = row.get("REQUEST_ID", "")
         key = f"{FORMAT}:{event_type}:{request_id}" if request_id else row_hash(FORMAT, row)
         result.events.append(ParsedEvent(
             row=number, identity_source=IdentitySource.SALESFORCE, external_id=user, kind=kind,
-            occurred_at=occurred_at, idempotency_key=key[:200], metadata=metadata,
+            occurred_at=occurred_at, idempotency_key=key, metadata=metadata,
         ))
     return result

@@ -6,7 +6,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.core.errors import ApplicationError
-from apps.integrations.services import CONNECTORS, crm_usage_import
+from apps.integrations.connectors.registry import CONNECTORS
+from apps.integrations.services import crm_usage_import, decode_upload
 from apps.roles.models import Organisation
 
 
@@ -16,6 +17,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--org", help="organisation name (optional when there is only one)")
         parser.add_argument("--format", required=True, choices=sorted(CONNECTORS))
+        parser.add_argument("--person-column", help="csv format: the column naming the person")
+        parser.add_argument("--time-column", help="csv format: the column with the time")
+        parser.add_argument("--type-column", help="csv format: the column with the type of action")
+        parser.add_argument("--id-column", help="csv format: a column with a unique row id")
+        parser.add_argument("--identity-source", default="csv", help="csv format: which system the ids come from")
+        parser.add_argument("--map", action="append", default=[], metavar="TYPE=KIND",
+                            help="csv format: map a type value to a kind (repeatable)")
         parser.add_argument("files", nargs="+", type=Path)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -25,11 +33,17 @@ class Command(BaseCommand):
         if organisations.count() != 1:
             raise CommandError("Name the organisation with --org (exactly one must match).")
         organisation_id = organisations.get().pk
+        columns: dict[str, Any] = {
+            name: str(options.get(name) or "") for name in ("person_column", "time_column", "type_column", "id_column")
+        } | {
+            "identity_source": options["identity_source"],
+            "type_map": dict(pair.split("=", 1) for pair in options["map"] if "=" in pair),
+        }
         for path in options["files"]:
             try:
                 summary = crm_usage_import(
-                    organisation_id=organisation_id, fmt=options["format"],
-                    text=path.read_text(encoding="utf-8-sig", errors="surrogateescape"),
+                    organisation_id=organisation_id, fmt=options["format"], text=decode_upload(path.read_bytes()),
+                    options=columns,
                 )
             except (ApplicationError, OSError) as error:
                 raise CommandError(f"{path}: {error}") from error
