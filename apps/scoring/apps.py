@@ -6,6 +6,8 @@ class ScoringConfig(AppConfig):
     name = "apps.scoring"
 
     def ready(self) -> None:
+        # Register the tasks now: roles enqueue recompute_user_scores by name (apps.core.enqueue).
+        from apps.scoring import tasks  # noqa: F401
         from apps.scoring.services import scores_refresh_marked
         from apps.usage.hooks import register_refresh_consumer
 

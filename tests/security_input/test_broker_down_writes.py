@@ -179,3 +179,18 @@ def test_starting_an_import_answers_success_and_the_stalled_job_resume_finishes_
     finished = ImportJob.objects.get(pk=job.pk)
     assert (finished.status, finished.imported_rows) == (ImportStatus.DONE, 1)
     assert UsageEvent.objects.filter(user=world.rita).exists()
+
+
+def test_changing_a_roles_values_saves_while_the_broker_is_down(
+    world: World, broker_down: list[str], django_capture_on_commit_callbacks: Any, caplog: Any,
+) -> None:
+    role = world.roles[RoleKind.SALES_REP]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = world.client_for(world.lene).post(f"/organisation/roles/{role.pk}/", {
+            "name": role.name, "kind": RoleKind.SALES_REP, "entry_cap_seconds": 300, "pulse_weight": "0.2",
+            "suggestion_accepted_minutes": "9", "recognition_minutes": "2", "wiifm": "Your week, planned for you."})
+    assert response.status_code == 302
+    role.refresh_from_db()
+    assert role.suggestion_accepted_minutes == 9
+    assert "apps.scoring.tasks.recompute_user_scores" in broker_down
+    assert "Could not enqueue apps.scoring.tasks.recompute_user_scores" in caplog.text
