@@ -62,7 +62,15 @@ INSTALLED_APPS = [
     "apps.demo",
     "apps.people",
     "apps.adoption",
+    "auditlog",
 ]
+# The audit trail's entries carry their organisation (apps/trust/audit.py).
+AUDITLOG_LOGENTRY_MODEL = "trust.AuditEntry"
+# django-auditlog's own migrations create a table for its swapped-out LogEntry that nothing uses
+# (and that blocks flushing the users table on PostgreSQL); with the model swapped it needs none.
+MIGRATION_MODULES = {"auditlog": None}
+# Days raw usage events are kept (0: kept; at least 400 when set). Aggregates are always kept.
+USAGE_EVENT_RETENTION_DAYS = env.int("USAGE_EVENT_RETENTION_DAYS", default=0)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -72,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",  # the signed-in user is the actor of audited changes
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -156,6 +165,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # DRF's defaults, with a JSON parser that answers 400 (not 500) for absurdly deep nesting.
+    "DEFAULT_PARSER_CLASSES": [
+        "apps.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "apps.core.exception_handler.application_exception_handler",
     # Requests with an integration key are limited per key (apps/integrations/auth.py).
     "DEFAULT_THROTTLE_RATES": {"integration_key": env("INTEGRATION_KEY_RATE", default="600/minute")},
@@ -281,6 +296,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.imports.tasks.resume_stalled_imports",
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 14 * 60},
+    },
+    # Daily 03:30: delete raw usage events past USAGE_EVENT_RETENTION_DAYS (nothing when 0).
+    "usage-event-retention": {
+        "task": "apps.trust.tasks.delete_expired_usage_events",
+        "schedule": crontab(minute=30, hour=3),
+        "options": {"expires": 20 * 60 * 60},
     },
     # Daily 07:00: suggest a touch on deals that have gone quiet longer than their stage allows.
     "idle-deal-suggestions": {

@@ -52,6 +52,7 @@ NAV: list[tuple[str, Any, str, str]] = [
     ("integrations:keys", _("Integration keys"), "lead", "work"),
     ("integrations:identities", _("Unmapped identities"), "lead", "work"),
     ("integrations:usage_imports", _("CRM usage files"), "lead", "work"),
+    ("trust:history", _("Change history"), "lead", "work"),
 ]
 
 ACCESS_KEYS = {"activities:log": "l"}

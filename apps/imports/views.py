@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.core.spreadsheets import safe_row
 from apps.imports import selectors, services
 from apps.imports.forms import MappingForm, UploadForm
 from apps.imports.models import ImportJob, ImportStatus
@@ -178,10 +179,11 @@ def invalid_rows(request: HttpRequest, job_id: int) -> HttpResponse:
 
     def lines() -> Iterator[str]:
         yield "\ufeff"  # so Excel opens the UTF-8 file with æ, ø and å intact
-        yield writer.writerow([*job.columns, _("error")])
+        yield writer.writerow(safe_row([*job.columns, _("error")]))
         for row_error in selectors.row_errors(job):
             cells = list(row_error.raw) + [""] * (len(job.columns) - len(row_error.raw))
-            yield writer.writerow([*cells, " ".join(row_error.messages)])
+            # The rows are the person's own file, but a cell like =HYPERLINK(…) must not run when opened.
+            yield writer.writerow(safe_row([*cells, " ".join(row_error.messages)]))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     # The person's own file name may hold any characters; the job number is safe in a header.

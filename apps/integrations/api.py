@@ -13,9 +13,22 @@ from apps.identities.sources import IdentitySource
 from apps.integrations.auth import HasScopedIntegrationKey, IntegrationKeyThrottle, integration_key_of
 from apps.integrations.models import KeyScope
 from apps.integrations.services import REJECTED, events_ingest
-from apps.usage.api import EventFieldsMixin
+from apps.usage.api import (
+    EventFieldsMixin,
+    event_time_field,
+    idempotency_key_field,
+    metadata_field,
+    problem_response,
+)
 from apps.usage.kinds import EventKind
-from apps.usage.validation import MAX_IDEMPOTENCY_KEY_LENGTH, text_problem
+from apps.usage.validation import (
+    MAX_BODY_DEPTH,
+    MAX_METADATA_DEPTH,
+    MAX_PERSON_ID,
+    body_problem,
+    depth_problem,
+    text_problem,
+)
 
 MAX_BATCH = 1000
 PERSON_SHAPE = "person must be an id, an e-mail or {source, external_id}."
@@ -27,7 +40,7 @@ class IdentitySerializer(serializers.Serializer):
 
 
 @extend_schema_field(
-    {"oneOf": [{"type": "integer"}, {"type": "string", "format": "email"},
+    {"oneOf": [{"type": "integer", "minimum": 1, "maximum": MAX_PERSON_ID}, {"type": "string", "format": "email"},
                {"type": "object", "properties": {"source": {"type": "string", "enum": list(IdentitySource.values)},
                                                  "external_id": {"type": "string"}},
                 "required": ["source", "external_id"]}]}
@@ -39,6 +52,8 @@ class PersonField(serializers.Field):
         if isinstance(data, bool):
             raise serializers.ValidationError(PERSON_SHAPE)
         if isinstance(data, int):
+            if not 1 <= data <= MAX_PERSON_ID:
+                raise serializers.ValidationError(PERSON_SHAPE)
             return data
         if isinstance(data, str):
             problem = text_problem(data)
@@ -60,12 +75,14 @@ class PersonField(serializers.Field):
 
 
 class BatchEventSerializer(EventFieldsMixin, serializers.Serializer):
+    """One event of a batch; unknown fields reject the event."""
+
     person = PersonField()
     kind = serializers.ChoiceField(choices=EventKind.choices)
-    occurred_at = serializers.DateTimeField()
-    idempotency_key = serializers.CharField(max_length=MAX_IDEMPOTENCY_KEY_LENGTH, trim_whitespace=False)
+    occurred_at = event_time_field()
+    idempotency_key = idempotency_key_field()
     duration_seconds = serializers.IntegerField(min_value=0, max_value=86400, required=False, allow_null=True)
-    metadata = serializers.DictField(required=False, default=dict)
+    metadata = metadata_field()
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict) and (unknown := sorted(set(data) - set(self.fields))):
@@ -73,8 +90,24 @@ class BatchEventSerializer(EventFieldsMixin, serializers.Serializer):
         return super().to_internal_value(data)
 
 
+class RawItemField(serializers.Field):
+    """Take an event as parsed, whatever it is: the view checks and answers each one on its own."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        return data
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
 class BatchInputSerializer(serializers.Serializer):
-    events = serializers.ListField(child=serializers.JSONField(), max_length=MAX_BATCH, allow_empty=False)
+    events = serializers.ListField(child=RawItemField(allow_null=True), max_length=MAX_BATCH, allow_empty=False)
+
+
+class EventBatchSerializer(serializers.Serializer):
+    """A batch of 1 to 1,000 events (the schema of what the view checks item by item)."""
+
+    events = serializers.ListField(child=BatchEventSerializer(), min_length=1, max_length=MAX_BATCH)
 
 
 class ItemResultSerializer(serializers.Serializer):
@@ -111,9 +144,13 @@ class EventBatchApi(APIView):
     required_scope = KeyScope.EVENTS_WRITE
 
     @extend_schema(
-        request=BatchInputSerializer, responses={200: BatchOutputSerializer, 400: OpenApiTypes.OBJECT},
+        request=EventBatchSerializer, responses={200: BatchOutputSerializer, 400: OpenApiTypes.OBJECT},
         description="Send the key as `Authorization: Api-Key <key>` (scope `events:write`). A batch over "
-                    "1,000 events or a malformed body is a 400 that saves nothing.",
+                    f"1,000 events, a malformed body or one nested over {MAX_BODY_DEPTH} levels is a 400 that "
+                    "saves nothing. An event the log cannot hold is answered `rejected` with its reason, field "
+                    "by field, and only that event is not saved: NUL bytes or unpaired surrogates anywhere in it "
+                    "(keys included), occurred_at outside 2000-01-01 … now + 1 day, metadata over its size or "
+                    "depth, an idempotency_key over its length, an unknown field.",
         examples=[
             OpenApiExample("A mixed batch", value=EXAMPLE_BATCH, request_only=True),
             OpenApiExample("Answers", response_only=True, value={
@@ -125,6 +162,13 @@ class EventBatchApi(APIView):
     def post(self, request: Request) -> Response:
         key = integration_key_of(request)
         assert key is not None  # the permission class let the request in
+        # Nesting is checked for the whole body before anything recurses into it; bad characters
+        # outside the events are a 400, inside an event they reject that event only.
+        if (too_deep := depth_problem(request.data, max_depth=MAX_BODY_DEPTH)) is not None:
+            return Response({"detail": [too_deep], "saved": 0}, status=status.HTTP_400_BAD_REQUEST)
+        envelope = {k: v for k, v in request.data.items() if k != "events"} if isinstance(request.data, dict) else {}
+        if (found := body_problem(envelope, max_depth=MAX_BODY_DEPTH)) is not None:
+            return Response({"detail": [found[1]], "saved": 0}, status=status.HTTP_400_BAD_REQUEST)
         batch = BatchInputSerializer(data=request.data)
         if not isinstance(request.data, dict) or not batch.is_valid():
             errors = batch.errors if isinstance(request.data, dict) else {"detail": "Send {\"events\": [...]}."}
@@ -135,6 +179,9 @@ class EventBatchApi(APIView):
         # each time, which was three quarters of a batch's time.
         validator = BatchEventSerializer()
         for index, raw in enumerate(batch.validated_data["events"]):
+            if (bad := body_problem(raw, max_depth=MAX_METADATA_DEPTH + 1, at=("events", index))) is not None:
+                rejected[index] = problem_response(bad[0], bad[1], validator.fields)
+                continue
             if not isinstance(raw, dict):
                 rejected[index] = {"detail": ["An event is a JSON object."]}
                 continue

@@ -51,8 +51,13 @@ def integration_key_create(*, organisation_id: int, name: str, scopes: list[str]
 
 
 def integration_key_revoke(*, prefix: str, organisation_id: int) -> None:
-    """Revoke one of the organisation's keys (named by its public prefix); it is refused from now on."""
-    IntegrationKey.objects.filter(prefix=prefix, organisation_id=organisation_id).update(revoked=True)
+    """Revoke one of the organisation's keys (named by its public prefix); it is refused from now on.
+
+    Saved one by one (not a queryset update) so the audit trail records who revoked it.
+    """
+    for key in IntegrationKey.objects.filter(prefix=prefix, organisation_id=organisation_id, revoked=False):
+        key.revoked = True
+        key.save(update_fields=["revoked"])
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from apps.core.spreadsheets import safe_row
+
 Tables = Mapping[str, tuple[Sequence[str], Sequence[Mapping[str, Any]]]]
 
 
@@ -30,15 +32,16 @@ def _cell(value: Any) -> str:
 
 
 def to_csv_zip(tables: Tables) -> bytes:
-    """Return a zip archive with one UTF-8 CSV file per table, header row first."""
+    """Return a zip archive with one UTF-8 CSV file per table, header row first, formulas neutralised."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, (fields, rows) in tables.items():
             text = io.StringIO()
             writer = csv.writer(text)
-            writer.writerow(fields)
+            writer.writerow(safe_row(fields))
             for row in rows:
-                writer.writerow([_cell(row.get(field)) for field in fields])
+                # Notes and account names are typed by people: never let one run as a formula.
+                writer.writerow(safe_row(_cell(row.get(field)) for field in fields))
             # A byte-order mark lets spreadsheet programs read Danish letters correctly.
             archive.writestr(f"{name}.csv", "\ufeff" + text.getvalue())
     return buffer.getvalue()

@@ -76,3 +76,32 @@ CharterFormSet = modelformset_factory(
     max_num=100,
     validate_max=True,
 )
+
+
+def _person_label(obj: Any) -> str:
+    return f"{obj.get_full_name() or obj.get_username()} ({obj.get_username()})"
+
+
+class ErasureForm(forms.Form):
+    """Choose a person of the organisation to erase, and confirm by typing their user name."""
+
+    user: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(queryset=None, label=_("Person"))  # type: ignore[arg-type]
+    confirm = forms.CharField(label=_("Type their user name to confirm"), max_length=150)
+
+    def __init__(self, *args: Any, organisation_id: int, lead_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        people = get_user_model().objects.filter(memberships__organisation_id=organisation_id).exclude(pk=lead_id)
+        field = self.fields["user"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = people.exclude(username__startswith="erased-").order_by("first_name", "last_name", "username")
+        field.label_from_instance = _person_label  # type: ignore[method-assign,assignment]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        user = data.get("user")
+        if user is not None and data.get("confirm", "").strip() != user.get_username():
+            message = _("Type the user name exactly as shown: %(name)s.") % {"name": user.get_username()}
+            self.add_error("confirm", message)
+        return data

@@ -1,10 +1,12 @@
 """Trust: who looked at whose data, and what data is used for (and never used for)."""
 
+from auditlog.models import AbstractLogEntry
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.roles.models import Organisation
+from apps.trust.audit import AuditEntryManager
 
 
 class AccessRecord(models.Model):
@@ -41,3 +43,19 @@ class DataUseStatement(models.Model):
 
     def __str__(self) -> str:
         return self.category
+
+
+class AuditEntry(AbstractLogEntry):
+    """Who changed which configuration or membership, when, with old and new values (django-auditlog)."""
+
+    # django-auditlog ships no type hints, so the field is annotated by hand.
+    organisation: "models.ForeignKey[Organisation | None, Organisation | None]" = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+    )
+
+    objects = AuditEntryManager()  # type: ignore[misc]
+
+    class Meta(AbstractLogEntry.Meta):
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [models.Index(fields=["organisation", "timestamp"], name="trust_audit_org_time")]

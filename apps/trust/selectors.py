@@ -1,8 +1,11 @@
 """Reading what the trust pages show: looks at a person's data, and everything stored about them."""
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
 
 from apps.activities.models import Activity, Deal
@@ -12,7 +15,7 @@ from apps.quickwins.models import QuickWinResult
 from apps.roles.models import Membership, TeamMember
 from apps.scoring.models import ScoreSnapshot
 from apps.suggestions.models import Suggestion
-from apps.trust.models import AccessRecord, DataUseStatement
+from apps.trust.models import AccessRecord, AuditEntry, DataUseStatement
 from apps.usage.models import UsageEvent
 
 User = get_user_model()
@@ -58,6 +61,10 @@ EXPORT_TABLES: list[tuple[str, Any, list[str]]] = [
      ["milestone__name", "go_live_on", "due_on", "achieved_at", "status"]),
     ("access_records", lambda uid: AccessRecord.objects.filter(subject_id=uid).order_by("viewed_at", "pk"),
      ["viewed_at", "viewer__username", "viewer__first_name", "viewer__last_name", "what"]),
+    # Changes to this person's role, teams, ids and exclusion, with who made them (the audit trail).
+    ("configuration_changes", lambda uid: AuditEntry.objects.filter(additional_data__user_id=uid)
+     .order_by("timestamp", "pk"),
+     ["timestamp", "actor__username", "action", "content_type__model", "object_repr", "changes"]),
 ]
 
 
@@ -71,3 +78,75 @@ def personal_data(*, user_id: int) -> dict[str, tuple[list[str], list[dict[str, 
         name: (fields, list(build(user_id).values(*fields)))
         for name, build, fields in EXPORT_TABLES
     }
+
+
+# --- The audit trail ---------------------------------------------------------------------
+
+AUDIT_FIELDS = ["timestamp", "actor__username", "actor__first_name", "actor__last_name", "action",
+                "content_type__model", "object_repr", "changes"]
+ACTION_NAMES = {AuditEntry.Action.CREATE: "created", AuditEntry.Action.UPDATE: "updated",
+                AuditEntry.Action.DELETE: "deleted", AuditEntry.Action.ACCESS: "accessed"}
+
+
+@dataclass(frozen=True)
+class AuditChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One entry of the history as the page shows it: who, when, what, and each field's old → new."""
+
+    timestamp: dt.datetime
+    actor: str
+    action: str
+    what: str
+    object_repr: str
+    changes: list[AuditChange]
+
+
+def audit_entries(*, organisation_id: int) -> QuerySet[AuditEntry]:
+    """Return the organisation's configuration history, newest first."""
+    return (AuditEntry.objects.filter(organisation_id=organisation_id)
+            .select_related("actor", "content_type").order_by("-timestamp", "-pk"))
+
+
+def _changes(entry: AuditEntry) -> list[AuditChange]:
+    changes: dict[str, Any] = entry.changes or {}
+    model = entry.content_type.model_class()
+    rows = []
+    for name, change in sorted(changes.items()):
+        try:
+            label = str(getattr(model._meta.get_field(name), "verbose_name", name)) if model is not None else name
+        except FieldDoesNotExist:
+            label = name
+        if isinstance(change, dict):  # a many-to-many change: objects added or removed
+            objects = ", ".join(str(o) for o in change.get("objects", []))
+            old, new = (objects, "") if change.get("operation") == "delete" else ("", objects)
+        else:
+            old, new = (str(v) if v not in (None, "None") else "" for v in change)
+        rows.append(AuditChange(field=label, old=old, new=new))
+    return rows
+
+
+def audit_rows(*, organisation_id: int, limit: int) -> list[AuditRow]:
+    """Return the latest `limit` history rows of the organisation, ready to show."""
+    rows = []
+    for entry in audit_entries(organisation_id=organisation_id)[:limit]:
+        model = entry.content_type.model_class()
+        actor = entry.actor.get_full_name() or entry.actor.get_username() if entry.actor else ""
+        rows.append(AuditRow(
+            timestamp=entry.timestamp, actor=actor, action=ACTION_NAMES.get(entry.action, str(entry.action)),
+            what=str(model._meta.verbose_name) if model is not None else entry.content_type.model,
+            object_repr=entry.object_repr, changes=_changes(entry),
+        ))
+    return rows
+
+
+def audit_export(*, organisation_id: int) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
+    """Return the whole history as an export table (for the lead's download)."""
+    rows = [{**row, "action": ACTION_NAMES.get(row["action"], row["action"])}
+            for row in audit_entries(organisation_id=organisation_id).values(*AUDIT_FIELDS)]
+    return {"audit_entries": (AUDIT_FIELDS, rows)}

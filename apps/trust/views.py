@@ -13,7 +13,8 @@ from apps.roles.decorators import member_required, project_lead_required
 from apps.roles.policies import is_project_lead, membership_of
 from apps.trust import selectors
 from apps.trust.export import to_csv_zip, to_json
-from apps.trust.forms import BaseCharterFormSet, CharterFormSet
+from apps.trust.forms import BaseCharterFormSet, CharterFormSet, ErasureForm
+from apps.trust.protection import MIN_RETENTION_DAYS, person_erase, retention_days
 from apps.trust.services import data_use_charter_update
 
 LOOKS_SHOWN = 200
@@ -34,7 +35,10 @@ def _organisation_id(request: HttpRequest) -> int:
 def charter(request: HttpRequest) -> HttpResponse:
     """Show the organisation's data-use charter: what each data category is used for, and never for."""
     statements = selectors.charter(organisation_id=_organisation_id(request))
-    return render(request, "trust/charter.html", {"statements": statements, "can_edit": is_project_lead(request.user)})
+    return render(request, "trust/charter.html", {
+        "statements": statements, "can_edit": is_project_lead(request.user),
+        "retention_days": retention_days(), "min_retention_days": MIN_RETENTION_DAYS,
+    })
 
 
 @project_lead_required
@@ -96,3 +100,53 @@ def my_data_csv(request: HttpRequest) -> HttpResponse:
     """Download all of my own data as a zip with one CSV file per table."""
     tables = selectors.personal_data(user_id=_user_id(request))
     return _download(request, to_csv_zip(tables), "application/zip", "zip")
+
+
+HISTORY_SHOWN = 300
+
+
+@project_lead_required
+def history(request: HttpRequest) -> HttpResponse:
+    """Show the lead who changed which configuration or membership, when, with old and new values."""
+    rows = selectors.audit_rows(organisation_id=_organisation_id(request), limit=HISTORY_SHOWN)
+    return render(request, "trust/history.html", {"rows": rows, "shown": HISTORY_SHOWN})
+
+
+def _history_download(content: bytes, content_type: str, extension: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="change-history-{timezone.localdate()}.{extension}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@project_lead_required
+def history_json(request: HttpRequest) -> HttpResponse:
+    """Download the organisation's whole change history as JSON."""
+    tables = selectors.audit_export(organisation_id=_organisation_id(request))
+    return _history_download(to_json(tables, exported_at=timezone.now()), "application/json; charset=utf-8", "json")
+
+
+@project_lead_required
+def history_csv(request: HttpRequest) -> HttpResponse:
+    """Download the organisation's whole change history as a zip with one CSV file."""
+    tables = selectors.audit_export(organisation_id=_organisation_id(request))
+    return _history_download(to_csv_zip(tables), "application/zip", "zip")
+
+
+@project_lead_required
+def erase(request: HttpRequest) -> HttpResponse:
+    """Let the lead erase (anonymise) a leaver or someone who asked; every figure is kept."""
+    organisation_id = _organisation_id(request)
+    form = ErasureForm(request.POST or None, organisation_id=organisation_id, lead_id=_user_id(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = person_erase(user_id=form.cleaned_data["user"].pk, organisation_id=organisation_id)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The person is erased. Their contribution stays in the figures, without a name "
+                                        "(%(events)d usage events' details and %(ids)d external ids removed).")
+                             % {"events": result.events_scrubbed, "ids": result.identities_removed})
+            return redirect("trust:erase")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "trust/erase.html", {"form": form}, status=status)
