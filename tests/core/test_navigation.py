@@ -26,7 +26,7 @@ EXPECTED_WORK = {
     "lene": ["dashboards:lead", "rollout:phases", "pulse:overview", "adoption:organisation", "suggestions:rules",
              "campaigns:overview",
              "ambassadors:list", "people:list", "roles:list", "pipeline:stages", "integrations:keys", "integrations:identities",
-             "integrations:usage_imports"],
+             "integrations:usage_imports", "trust:history"],
 }
 
 
