@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apps.usage.hooks import refresh_consumers
 from apps.usage.models import RefreshMark, UsageEvent
+from apps.usage.rollups import RolledEvent, rollups_add
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,8 @@ def usage_event_record(
 ) -> tuple[UsageEvent, bool]:
     """Record one event; return (event, created). Recording the same key twice is a no-op.
 
-    Marks the person for refresh in the same transaction and, after commit, asks a worker
+    Counts it in its daily rollup (`UsageEvent.save`) and marks the person for refresh in the
+    same transaction and, after commit, asks a worker
     to drain the marks (a broker outage only delays that: the mark stays).
     """
     existing = usage_event_for_key(source=source, idempotency_key=idempotency_key)
@@ -109,7 +111,8 @@ def usage_events_insert_returning(*, events: Sequence[EventInput]) -> list[Inser
     One `INSERT ... ON CONFLICT DO NOTHING RETURNING ...` per batch of `INSERT_BATCH_ROWS`
     (PostgreSQL, and SQLite >= 3.35), so a concurrent writer of the same key can never make
     a row count twice or an import fail. Within one call the first event for a key wins.
-    Marks the people with new events for refresh in the same transaction.
+    Adds the inserted rows to the daily rollups (one upsert) and marks their people for
+    refresh, both in the same transaction.
     """
     unique: dict[tuple[str, str], EventInput] = {}
     for event in events:
@@ -146,6 +149,7 @@ def usage_events_insert_returning(*, events: Sequence[EventInput]) -> list[Inser
         for row in inserted:
             known = since_by_user.get(row.user_id)
             since_by_user[row.user_id] = row.occurred_at if known is None else min(known, row.occurred_at)
+        rollups_add(events=[RolledEvent(r.user_id, r.kind, r.occurred_at, r.duration_seconds) for r in inserted])
         refresh_marks_add(since_by_user=since_by_user)
     return inserted
 
