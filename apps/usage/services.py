@@ -207,6 +207,9 @@ def refresh_marks_drain_enqueue() -> None:
 def refresh_marks_drain(*, batch_size: int = DRAIN_BATCH_PEOPLE) -> int:
     """Hand marked people, a batch at a time, to every refresh consumer; return how many.
 
+    Newest marks first: a person who just logged something (and may be looking at their
+    page) is not queued behind a 100,000-event import; the loop runs until no mark is left,
+    so the older backlog is drained all the same, only later.
     Each batch is locked (SKIP LOCKED on PostgreSQL, so two workers take different people)
     and its marks are deleted in the same transaction as the consumers' writes, so a worker
     killed mid-batch leaves the marks for the next drain.
@@ -214,7 +217,7 @@ def refresh_marks_drain(*, batch_size: int = DRAIN_BATCH_PEOPLE) -> int:
     handled = 0
     while True:
         with transaction.atomic():
-            marks = RefreshMark.objects.order_by("marked_at", "user_id")
+            marks = RefreshMark.objects.order_by("-marked_at", "user_id")
             if connection.features.has_select_for_update_skip_locked:
                 marks = marks.select_for_update(skip_locked=True)
             batch = list(marks.values_list("user_id", "since")[:batch_size])
