@@ -100,10 +100,12 @@ def rollups_add(*, events: Iterable[RolledEvent]) -> int:
     role = connection.ops.quote_name(Role._meta.db_table)
     day_field = cast("models.Field[Any, Any]", DailyRollup._meta.get_field("day"))
     date_type = "date" if connection.vendor == "postgresql" else "text"
-    # The newest membership's role cap, as `entry_caps_of` and scoring read it.
-    cap = (f"COALESCE((SELECT role.entry_cap_seconds FROM {membership} AS m "  # noqa: S608 - names are ours
-           f"JOIN {role} AS role ON role.id = m.role_id WHERE m.user_id = u.user_id ORDER BY m.id DESC LIMIT 1), "
-           f"{DEFAULT_ENTRY_CAP_SECONDS})")
+    # Each person's newest membership's role cap, as `entry_caps_of` and scoring read it: one
+    # grouped lookup for the people of the batch (no per-row subquery).
+    caps = (f"SELECT m.user_id, role.entry_cap_seconds AS cap FROM {membership} AS m "  # noqa: S608 - names are ours
+            f"JOIN {role} AS role ON role.id = m.role_id WHERE m.id IN (SELECT MAX(m2.id) FROM {membership} AS m2 "
+            "WHERE m2.user_id IN (SELECT user_id FROM e) GROUP BY m2.user_id)")
+    cap = f"COALESCE(caps.cap, {DEFAULT_ENTRY_CAP_SECONDS})"
     with transaction.atomic(savepoint=False):
         _lock(exclusive=False)
         with connection.cursor() as cursor:
@@ -115,15 +117,14 @@ def rollups_add(*, events: Iterable[RolledEvent]) -> int:
                 values = ", ".join(["(%s, %s, %s, %s)"] * len(batch))
                 # Sorted rows and GROUP BY: concurrent writers lock rollup rows in one order, no deadlock.
                 cursor.execute(
-                    f"WITH e (user_id, day, kind, seconds) AS (VALUES {values}), "  # noqa: S608 - names are ours
-                    f"caps AS (SELECT u.user_id, {cap} AS cap FROM (SELECT DISTINCT user_id FROM e) AS u) "
+                    f"WITH e (user_id, day, kind, seconds) AS (VALUES {values}), caps AS ({caps}) "  # noqa: S608
                     f"INSERT INTO {table} AS r (user_id, day, kind, events, measured, capped_seconds, cap_seconds) "
                     f"SELECT e.user_id, CAST(e.day AS {date_type}), e.kind, COUNT(*), COUNT(e.seconds), "
-                    "COALESCE(SUM(CASE WHEN e.seconds IS NULL THEN 0 WHEN CAST(e.seconds AS integer) < caps.cap "
-                    "THEN CAST(e.seconds AS integer) ELSE caps.cap END), 0), caps.cap "
-                    "FROM e JOIN caps ON caps.user_id = e.user_id "
+                    f"COALESCE(SUM(CASE WHEN e.seconds IS NULL THEN 0 WHEN CAST(e.seconds AS integer) < {cap} "
+                    f"THEN CAST(e.seconds AS integer) ELSE {cap} END), 0), {cap} "
+                    "FROM e LEFT JOIN caps ON caps.user_id = e.user_id "
                     # WHERE true: SQLite needs it to parse an upsert after a SELECT.
-                    "WHERE true GROUP BY e.user_id, e.day, e.kind, caps.cap ORDER BY e.user_id, e.day, e.kind "
+                    f"WHERE true GROUP BY e.user_id, e.day, e.kind, {cap} ORDER BY e.user_id, e.day, e.kind "
                     "ON CONFLICT (user_id, day, kind) DO UPDATE SET "
                     "events = r.events + excluded.events, measured = r.measured + excluded.measured, "
                     "capped_seconds = r.capped_seconds + excluded.capped_seconds, "
