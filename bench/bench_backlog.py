@@ -94,7 +94,7 @@ def _start_worker(queue: str) -> tuple[subprocess.Popen[bytes], Path]:
            "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-key")}
     log_path = ROOT / "test-artifacts" / f"bench-worker-{queue}.log"
     log_path.parent.mkdir(exist_ok=True)
-    process = subprocess.Popen(
+    process = subprocess.Popen(  # noqa: S603 - fixed argv: this interpreter, our worker
         [sys.executable, "-m", "celery", "-A", "crm_adoption", "worker", "--pool=solo", "-Q", queue,
          "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
         cwd=ROOT, env=env, stdout=log_path.open("w"), stderr=subprocess.STDOUT,
