@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Least, TruncDate
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from apps.core.periods import ROLLING_WEEKS, period_for_monday, week_start
@@ -25,6 +25,7 @@ from apps.scoring.models import ScoreSnapshot
 from apps.suggestions.acted_on import accepted_pending_counts
 from apps.usage.kinds import CONTRIBUTION_KINDS, GIVE_KIND_DEFAULT_MINUTES, GIVE_KINDS
 from apps.usage.models import UsageEvent
+from apps.usage.rollups import RollupRow, rollup_rows_from_events, rollups_of, rollups_rebuild
 
 User = get_user_model()
 PULSE_WINDOW = dt.timedelta(days=30)
@@ -97,10 +98,34 @@ class RoleScoring:
 
 def role_scoring_of(user_ids: Sequence[int]) -> dict[int, RoleScoring]:
     """Return each person's role scoring values in one query."""
-    rows = Membership.objects.filter(user_id__in=user_ids).values_list(
+    # Ordered: a person in several organisations gets their newest membership's values (as rollups do).
+    rows = Membership.objects.filter(user_id__in=user_ids).order_by("pk").values_list(
         "user_id", "role_id", "role__entry_cap_seconds", "role__pulse_weight"
     )
     return {user_id: RoleScoring(role_id, cap, Decimal(weight)) for user_id, role_id, cap, weight in rows}
+
+
+def give_rollups(
+    *, user_ids: Sequence[int], first_day: dt.date, last_day: dt.date, scoring: Mapping[int, RoleScoring],
+) -> list[RollupRow]:
+    """Return the people's give-kind daily rollups from first to last day, under their current caps.
+
+    A person whose rollups were counted under another entry cap (their role's cap changed, or
+    they changed role) is recounted from the raw log first; when writers hold the rollups right
+    now, their figures are counted from the raw log for this run instead of waiting.
+    """
+    rows = rollups_of(user_ids=user_ids, first_day=first_day, last_day=last_day, kinds=GIVE_KINDS)
+    stale = sorted({r.user_id for r in rows
+                    if r.cap_seconds != scoring.get(r.user_id, RoleScoring()).entry_cap_seconds})
+    if not stale:
+        return rows
+    stale_set = set(stale)
+    kept = [r for r in rows if r.user_id not in stale_set]
+    if rollups_rebuild(user_ids=stale, wait=False):
+        return kept + rollups_of(user_ids=stale, first_day=first_day, last_day=last_day, kinds=GIVE_KINDS)
+    caps = {u: scoring.get(u, RoleScoring()).entry_cap_seconds for u in stale}
+    return kept + rollup_rows_from_events(user_ids=stale, caps=caps, first_day=first_day, last_day=last_day,
+                                          kinds=GIVE_KINDS)
 
 
 def collect_inputs(
@@ -115,39 +140,32 @@ def collect_inputs(
     end = period_for_monday(last_monday).end
     inputs: dict[tuple[int, dt.date], WeekInputs] = defaultdict(WeekInputs)
     expected = _expected_minutes_by_role()
-    tz = timezone.get_current_timezone()
+    tz = timezone.get_default_timezone()  # the rollups' day
     scoring = scoring if scoring is not None else role_scoring_of(user_ids)
 
-    users_by_role: dict[RoleScoring, list[int]] = defaultdict(list)
-    for user_id in user_ids:
-        users_by_role[scoring.get(user_id, RoleScoring())].append(user_id)
-
-    # One grouped query per role (its entry cap differs), one row per user, kind and day.
-    for role, role_users in users_by_role.items():
-        role_id, cap = role.role_id, role.entry_cap_seconds
-        rows = (
-            UsageEvent.objects.filter(
-                user_id__in=role_users, kind__in=GIVE_KINDS, occurred_at__gte=start, occurred_at__lt=end
-            )
-            .not_withdrawn(since=start)  # a withdrawn or corrected entry counts through its correction only
-            .annotate(day=TruncDate("occurred_at", tzinfo=tz))
-            .values("user_id", "kind", "day")
-            .annotate(
-                n=Count("id"),
-                measured_n=Count("duration_seconds"),
-                # PostgreSQL's LEAST skips NULLs (LEAST(NULL, 600) = 600): sum measured rows only.
-                measured_seconds=Sum(
-                    Least(F("duration_seconds"), Value(cap)), filter=Q(duration_seconds__isnull=False)
-                ),
-            )
-        )
-        for row in rows:
-            kind = row["kind"]
-            unmeasured = row["n"] - row["measured_n"]
-            per_entry = expected.get((role_id, kind), GIVE_KIND_DEFAULT_MINUTES[kind])
-            minutes = Decimal(row["measured_seconds"] or 0) / 60 + unmeasured * per_entry
-            line = GiveLine(count=row["n"], measured=row["measured_n"], minutes=minutes)
-            inputs[(row["user_id"], week_start(row["day"]))].give[kind].add(line)
+    for rollup in give_rollups(user_ids=user_ids, first_day=first_monday,
+                               last_day=last_monday + dt.timedelta(days=6), scoring=scoring):
+        role_id = scoring.get(rollup.user_id, RoleScoring()).role_id
+        per_entry = expected.get((role_id, rollup.kind), GIVE_KIND_DEFAULT_MINUTES[rollup.kind])
+        minutes = Decimal(rollup.capped_seconds) / 60 + (rollup.events - rollup.measured) * per_entry
+        line = GiveLine(count=rollup.events, measured=rollup.measured, minutes=minutes)
+        inputs[(rollup.user_id, week_start(rollup.day))].give[rollup.kind].add(line)
+    # Rollups count every entry; a withdrawn or corrected entry counts through its correction only,
+    # so the few withdrawn originals in the window are taken back out of their lines here.
+    withdrawn = (
+        UsageEvent.objects.filter(user_id__in=user_ids, kind__in=GIVE_KINDS, occurred_at__gte=start,
+                                  occurred_at__lt=end)
+        .withdrawn(since=start)
+        .values_list("user_id", "kind", "occurred_at", "duration_seconds")
+    )
+    for user_id, kind, occurred_at, seconds in withdrawn:
+        role = scoring.get(user_id, RoleScoring())
+        per_entry = expected.get((role.role_id, kind), GIVE_KIND_DEFAULT_MINUTES[kind])
+        minutes = Decimal(min(seconds, role.entry_cap_seconds)) / 60 if seconds is not None else per_entry
+        week = inputs[(user_id, week_start(timezone.localtime(occurred_at, tz).date()))]
+        week.give[kind].add(GiveLine(count=-1, measured=-int(seconds is not None), minutes=-minutes))
+        if week.give[kind].count == 0:
+            del week.give[kind]
 
     get_rows = (
         Delivery.objects.filter(user_id__in=user_ids, consumed_at__gte=start, consumed_at__lt=end)

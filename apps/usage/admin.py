@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from apps.usage.models import RefreshMark, UsageEvent
+from apps.usage.models import DailyRollup, RefreshMark, UsageEvent
 
 
 @admin.register(UsageEvent)
@@ -34,4 +34,22 @@ class RefreshMarkAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: RefreshMark | None = None) -> bool:
+        return False
+
+
+@admin.register(DailyRollup)
+class DailyRollupAdmin(admin.ModelAdmin):
+    """What scoring reads per person, day and kind; derived from the log, so read-only."""
+
+    list_display = ["day", "user", "kind", "events", "measured", "capped_seconds", "cap_seconds"]
+    list_filter = ["kind"]
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: DailyRollup | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: DailyRollup | None = None) -> bool:
         return False

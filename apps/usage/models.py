@@ -1,10 +1,11 @@
 """The append-only usage log: everything that happened, from every source."""
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any, NoReturn
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Cast, Substr
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,17 @@ class AppendOnlyError(Exception):
     """Raised when code tries to change or delete a usage event."""
 
 
+def _withdrawn_ids(*, since: dt.datetime | None) -> "models.QuerySet[Any]":
+    withdrawals = UsageEvent.objects.filter(
+        kind=EventKind.ENTRY_WITHDRAWN, source=WITHDRAWAL_SOURCE, idempotency_key__startswith=WITHDRAWAL_KEY_PREFIX
+    )
+    if since is not None:
+        withdrawals = withdrawals.filter(occurred_at__gte=since)
+    return withdrawals.annotate(
+        withdrawn_id=Cast(Substr("idempotency_key", len(WITHDRAWAL_KEY_PREFIX) + 1), models.BigIntegerField())
+    ).values("withdrawn_id")
+
+
 class UsageEventQuerySet(models.QuerySet["UsageEvent"]):
     def not_withdrawn(self, *, since: dt.datetime | None = None) -> "UsageEventQuerySet":
         """Leave out events their author withdrew (or replaced by a correction): the log keeps both.
@@ -23,21 +35,32 @@ class UsageEventQuerySet(models.QuerySet["UsageEvent"]):
         withdrawals (the kind-and-time index), not from probing every event. A withdrawal never
         precedes what it withdraws, so `since` (the start of the events asked for) bounds it.
         """
-        withdrawals = UsageEvent.objects.filter(
-            kind=EventKind.ENTRY_WITHDRAWN, source=WITHDRAWAL_SOURCE, idempotency_key__startswith=WITHDRAWAL_KEY_PREFIX
-        )
-        if since is not None:
-            withdrawals = withdrawals.filter(occurred_at__gte=since)
-        withdrawn_ids = withdrawals.annotate(
-            withdrawn_id=Cast(Substr("idempotency_key", len(WITHDRAWAL_KEY_PREFIX) + 1), models.BigIntegerField())
-        ).values("withdrawn_id")
-        return self.exclude(pk__in=withdrawn_ids)
+        return self.exclude(pk__in=_withdrawn_ids(since=since))
+
+    def withdrawn(self, *, since: dt.datetime | None = None) -> "UsageEventQuerySet":
+        """Only the events their author withdrew (or replaced by a correction); see `not_withdrawn`."""
+        return self.filter(pk__in=_withdrawn_ids(since=since))
 
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Usage events are append-only.")
 
     def delete(self) -> NoReturn:  # type: ignore[override]
         raise AppendOnlyError("Usage events are append-only.")
+
+    def bulk_create(self, objs: Iterable["UsageEvent"], *args: Any, **kwargs: Any) -> list["UsageEvent"]:
+        """Insert events and add them to their daily rollups in the same transaction.
+
+        Skipping or updating conflicts is refused: which rows were inserted would be unknown,
+        so the rollups could not be kept. Use `apps.usage.services.usage_events_insert`.
+        """
+        if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
+            raise AppendOnlyError("Use usage_events_insert to skip known keys; the rollups need the inserted rows.")
+        from apps.usage.rollups import RolledEvent, rollups_add
+
+        with transaction.atomic(using=self.db, savepoint=False):
+            created = super().bulk_create(objs, *args, **kwargs)
+            rollups_add(events=[RolledEvent(e.user_id, e.kind, e.occurred_at, e.duration_seconds) for e in created])
+        return created
 
 
 class UsageEvent(models.Model):
@@ -72,7 +95,12 @@ class UsageEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError("Usage events are append-only.")
-        super().save(*args, **kwargs)
+        # The rollups are part of the log: an event and its count commit together or not at all.
+        from apps.usage.rollups import RolledEvent, rollups_add
+
+        with transaction.atomic(savepoint=False):
+            super().save(*args, **kwargs)
+            rollups_add(events=[RolledEvent(self.user_id, self.kind, self.occurred_at, self.duration_seconds)])
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Usage events are append-only.")
@@ -96,3 +124,32 @@ class RefreshMark(models.Model):
 
     def __str__(self) -> str:
         return f"refresh {self.user_id} since {self.since:%Y-%m-%d}"
+
+
+class DailyRollup(models.Model):
+    """One person's events of one kind on one local day: what scoring and pages read.
+
+    Maintained by `apps.usage.rollups` in the same transaction as the events it counts.
+    `capped_seconds` caps each measured entry at the person's role entry cap when it was
+    counted; `cap_seconds` records that cap (empty when rows under different caps were mixed),
+    so a reader whose cap differs knows to rebuild the person from the raw log.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    kind = models.CharField(_("kind"), max_length=40, choices=EventKind.choices)
+    events = models.PositiveIntegerField(_("events"))
+    measured = models.PositiveIntegerField(_("events with a measured entry time"))
+    capped_seconds = models.PositiveBigIntegerField(_("measured entry time, capped (seconds)"))
+    cap_seconds = models.PositiveIntegerField(_("entry cap applied (seconds)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("daily rollup")
+        verbose_name_plural = _("daily rollups")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day", "kind"], name="rollup_unique_user_day_kind"),
+        ]
+        indexes = [models.Index(fields=["day"], name="rollup_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.day} {self.kind}: {self.events}"

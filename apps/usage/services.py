@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apps.usage.hooks import refresh_consumers
 from apps.usage.models import RefreshMark, UsageEvent
+from apps.usage.rollups import RolledEvent, rollups_add
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,8 @@ def usage_event_record(
 ) -> tuple[UsageEvent, bool]:
     """Record one event; return (event, created). Recording the same key twice is a no-op.
 
-    Marks the person for refresh in the same transaction and, after commit, asks a worker
+    Counts it in its daily rollup (`UsageEvent.save`) and marks the person for refresh in the
+    same transaction and, after commit, asks a worker
     to drain the marks (a broker outage only delays that: the mark stays).
     """
     existing = usage_event_for_key(source=source, idempotency_key=idempotency_key)
@@ -109,7 +111,8 @@ def usage_events_insert_returning(*, events: Sequence[EventInput]) -> list[Inser
     One `INSERT ... ON CONFLICT DO NOTHING RETURNING ...` per batch of `INSERT_BATCH_ROWS`
     (PostgreSQL, and SQLite >= 3.35), so a concurrent writer of the same key can never make
     a row count twice or an import fail. Within one call the first event for a key wins.
-    Marks the people with new events for refresh in the same transaction.
+    Adds the inserted rows to the daily rollups (one upsert) and marks their people for
+    refresh, both in the same transaction.
     """
     unique: dict[tuple[str, str], EventInput] = {}
     for event in events:
@@ -146,6 +149,7 @@ def usage_events_insert_returning(*, events: Sequence[EventInput]) -> list[Inser
         for row in inserted:
             known = since_by_user.get(row.user_id)
             since_by_user[row.user_id] = row.occurred_at if known is None else min(known, row.occurred_at)
+        rollups_add(events=[RolledEvent(r.user_id, r.kind, r.occurred_at, r.duration_seconds) for r in inserted])
         refresh_marks_add(since_by_user=since_by_user)
     return inserted
 
@@ -203,6 +207,9 @@ def refresh_marks_drain_enqueue() -> None:
 def refresh_marks_drain(*, batch_size: int = DRAIN_BATCH_PEOPLE) -> int:
     """Hand marked people, a batch at a time, to every refresh consumer; return how many.
 
+    Newest marks first: a person who just logged something (and may be looking at their
+    page) is not queued behind a 100,000-event import; the loop runs until no mark is left,
+    so the older backlog is drained all the same, only later.
     Each batch is locked (SKIP LOCKED on PostgreSQL, so two workers take different people)
     and its marks are deleted in the same transaction as the consumers' writes, so a worker
     killed mid-batch leaves the marks for the next drain.
@@ -210,7 +217,7 @@ def refresh_marks_drain(*, batch_size: int = DRAIN_BATCH_PEOPLE) -> int:
     handled = 0
     while True:
         with transaction.atomic():
-            marks = RefreshMark.objects.order_by("marked_at", "user_id")
+            marks = RefreshMark.objects.order_by("-marked_at", "user_id")
             if connection.features.has_select_for_update_skip_locked:
                 marks = marks.select_for_update(skip_locked=True)
             batch = list(marks.values_list("user_id", "since")[:batch_size])

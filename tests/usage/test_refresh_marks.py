@@ -159,3 +159,18 @@ def test_broker_down_the_log_form_still_saves_and_the_mark_waits(
     assert Activity.objects.filter(owner=world.rita).count() == 1
     assert attempts == [1]
     assert RefreshMark.objects.filter(user=world.rita).exists()
+
+
+def test_the_drain_takes_the_newest_marks_first(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A person who just logged something is not queued behind an older backlog."""
+    seen: list[list[int]] = []
+    monkeypatch.setattr(hooks, "_consumers", {"spy": lambda since_by_user: seen.append(list(since_by_user))})
+    for user in (world.rita, world.ronja, world.sam):
+        usage_event_record(user_id=user.pk, kind=EventKind.CALL_LOGGED, occurred_at=timezone.now(),
+                           source=EventSource.API, idempotency_key=f"order-{user.pk}")
+    # Marked in that order; make the gaps unmistakable.
+    for age, user in enumerate((world.sam, world.ronja, world.rita)):
+        RefreshMark.objects.filter(user=user).update(marked_at=timezone.now() - dt.timedelta(minutes=age))
+
+    assert refresh_marks_drain(batch_size=1) == 3
+    assert seen == [[world.sam.pk], [world.ronja.pk], [world.rita.pk]]
