@@ -16,7 +16,7 @@ from django.db import connection
 
 logger = logging.getLogger(__name__)
 
-BROKER_TIMEOUT_SECONDS = 2.0
+BROKER_TIMEOUT_SECONDS = 2
 
 
 @dataclass(frozen=True)
