@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Every request's logs carry its id, returned in X-Request-ID.
+    "apps.core.log.RequestIdMiddleware",
     # /healthz answers before host checks and the HTTPS redirect (probes use the bare address).
     "apps.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -280,10 +282,28 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Structured logs: one JSON object a line (python-json-logger) with an ISO timestamp, level,
+# logger, message, the request id (X-Request-ID) and the Celery task's name and id. LOG_FORMAT=text
+# gives the same fields as plain lines, the default under DEBUG.
+LOG_FORMAT = env("LOG_FORMAT", default="text" if DEBUG else "json")
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through this configuration too
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "apps.core.log.ContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s %(task_name)s %(task_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": True,
+        },
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [request=%(request_id)s task=%(task_name)s %(task_id)s] "
+                      "%(message)s",
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # In-process (eager) tasks would log every success into the web server's console.
     "loggers": {"celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"}},
