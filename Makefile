@@ -9,10 +9,12 @@ export DEBUG ?= true
 
 .PHONY: run test venv install migrate demo serve lint typecheck check bench messages worker beat clean
 
-$(BIN)/activate: requirements.txt requirements-dev.txt
+# Installs exactly the locked versions, each checked against its hash (requirements-dev.lock is
+# made from requirements-dev.txt by pip-compile --generate-hashes; see the lock's header).
+$(BIN)/activate: requirements.lock requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $(BIN)/activate
 
 venv install: $(BIN)/activate

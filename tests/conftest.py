@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import AbstractUser
 from django.db import connection
 from django.test import Client
@@ -16,6 +17,12 @@ from django.test import Client
 from apps.activities.models import Stage
 from apps.roles.models import Organisation, Role, RoleKind, Team
 from tests import factories
+
+# The suite speaks plain HTTP (test client, live_server), so production's HTTPS-only switches
+# go off before any request handler reads them. tests/security checks them in a clean process.
+django_settings.SECURE_SSL_REDIRECT = False
+django_settings.SESSION_COOKIE_SECURE = False
+django_settings.CSRF_COOKIE_SECURE = False
 
 
 @dataclass
