@@ -39,6 +39,7 @@ class FieldSpec:
 
 OWNER_SYNONYMS = ("owner", "ejer", "sælger", "saelger", "ansvarlig", "salesperson", "sales rep", "rep", "user",
                   "bruger", "brugernavn", "username", "e-mail", "email", "medarbejder")
+OWNER_LABEL = gettext_lazy("Owner (username, e-mail, full name or CRM user id)")
 ACCOUNT_SYNONYMS = ("account", "account name", "kunde", "kundenavn", "firma", "firmanavn", "company", "customer",
                     "virksomhed", "client", "klient", "organisation", "organization")
 
@@ -54,7 +55,7 @@ ACTIVITY_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("summary", gettext_lazy("Note or summary"), False,
               ("note", "notes", "noter", "notat", "resumé", "resume", "summary", "comment", "comments", "kommentar",
                "beskrivelse", "description", "outcome", "resultat", "next step", "næste skridt", "emne", "subject")),
-    FieldSpec("owner", gettext_lazy("Owner (username or e-mail)"), False, OWNER_SYNONYMS, lead_only=True),
+    FieldSpec("owner", OWNER_LABEL, False, OWNER_SYNONYMS, lead_only=True),
 )
 DEAL_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("name", gettext_lazy("Deal name"), True,
@@ -71,7 +72,7 @@ DEAL_FIELDS: tuple[FieldSpec, ...] = (
                "won date", "vundet")),
     FieldSpec("amount", gettext_lazy("Amount"), False,
               ("amount", "beløb", "belob", "value", "værdi", "kr", "dkk", "pris", "price", "omsætning", "revenue")),
-    FieldSpec("owner", gettext_lazy("Owner (username or e-mail)"), False, OWNER_SYNONYMS, lead_only=True),
+    FieldSpec("owner", OWNER_LABEL, False, OWNER_SYNONYMS, lead_only=True),
 )
 
 ACTIVITY_TYPE_WORDS: dict[str, str] = {
@@ -223,6 +224,55 @@ class StageInfo:
     is_closed: bool
 
 
+def person_key(text: str) -> str:
+    """Return a name or id as it is compared: case-folded, inner spaces collapsed."""
+    return " ".join(text.split()).casefold()
+
+
+@dataclass(frozen=True)
+class Person:
+    pk: int
+    username: str
+    email: str
+    full_name: str
+
+
+@dataclass
+class PeopleIndex:
+    """The organisation's people by every name a file may use for them.
+
+    Username, e-mail and external id (a CRM user id) each name one person; a full name may
+    name several, and then the row names the candidates instead of guessing.
+    """
+
+    by_username: dict[str, int] = field(default_factory=dict)
+    by_email: dict[str, int] = field(default_factory=dict)
+    by_external_id: dict[str, int] = field(default_factory=dict)  # the cell's text as written → user id
+    by_full_name: dict[str, list[Person]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, people: Sequence[Person], external_ids: Mapping[str, int]) -> "PeopleIndex":
+        index = cls(by_external_id={person_key(k): v for k, v in external_ids.items()})
+        for person in people:
+            index.by_username.setdefault(person_key(person.username), person.pk)
+            if person.email:
+                index.by_email.setdefault(person_key(person.email), person.pk)
+            if person.full_name.strip():
+                index.by_full_name.setdefault(person_key(person.full_name), []).append(person)
+        return index
+
+    def match(self, text: str) -> tuple[int | None, list[Person]]:
+        """Return (user id, []) for the one person `text` names, or (None, candidates) when several."""
+        key = person_key(text)
+        for names in (self.by_username, self.by_email, self.by_external_id):
+            if key in names:
+                return names[key], []
+        candidates = self.by_full_name.get(key, [])
+        if len(candidates) == 1:
+            return candidates[0].pk, []
+        return None, candidates
+
+
 @dataclass
 class Lookups:
     """What a row's names are matched against, keyed by lower-case name."""
@@ -231,7 +281,7 @@ class Lookups:
     create_unknown_accounts: bool
     accounts: dict[str, int]
     stages: list[StageInfo]
-    people: dict[str, int]  # lower-case username and e-mail → user id
+    people: PeopleIndex
     deals: dict[tuple[int, str], int]  # (account id, lower-case deal name) → deal id
 
     def stage_named(self, name: str) -> StageInfo | None:
@@ -245,11 +295,23 @@ def resolve_row(kind: str, row: CleanRow, lookups: Lookups) -> None:
     owner_name = values.get("owner")
     values["owner_id"] = lookups.uploader_id
     if owner_name:
-        owner_id = lookups.people.get(owner_name.lower())
-        if owner_id is None:
-            row.problems.append(_("Unknown person “%(value)s”: use their username or e-mail.") % {"value": owner_name})
-        else:
+        owner_id, candidates = lookups.people.match(owner_name)
+        if owner_id is not None:
             values["owner_id"] = owner_id
+        elif candidates:
+            named = ", ".join(
+                f"{p.username} ({p.email})" if p.email else p.username
+                for p in sorted(candidates, key=lambda p: p.username)
+            )
+            row.problems.append(
+                _("“%(value)s” is the name of %(count)s people: %(candidates)s. Use the username or e-mail.")
+                % {"value": owner_name, "count": len(candidates), "candidates": named}
+            )
+        else:
+            row.problems.append(
+                _("Unknown person “%(value)s”: use their username, e-mail, full name or CRM user id.")
+                % {"value": owner_name}
+            )
     account = values.get("account")
     values["account_id"] = lookups.accounts.get(account.lower()) if account else None
     if account and values["account_id"] is None and not lookups.create_unknown_accounts:

@@ -26,6 +26,8 @@ from django.utils.translation import gettext as _
 
 from apps.activities.models import Account, Activity, ActivityType, Deal, DealStageChange, Stage
 from apps.activities.services import EVENT_KIND_OF_TYPE
+from apps.identities.selectors import people_for_identities
+from apps.identities.sources import IdentitySource
 from apps.imports.models import ImportJob, ImportKind, ImportRowError, ImportStatus
 from apps.imports.parsing import (
     FileFormatError,
@@ -36,12 +38,15 @@ from apps.imports.parsing import (
     data_rows,
     detect_date_order,
     detect_shape,
+    is_blank,
     open_source,
 )
 from apps.imports.rows import (
     DEFAULT_TIME_OF_DAY,
     CleanRow,
     Lookups,
+    PeopleIndex,
+    Person,
     StageInfo,
     clean_row,
     fields_for,
@@ -169,12 +174,7 @@ def _lookups(job: ImportJob) -> Lookups:
         for pk, name, order, is_won, is_lost in Stage.objects.filter(organisation_id=job.organisation_id)
         .values_list("pk", "name", "order", "is_won", "is_lost")
     ]
-    people: dict[str, int] = {}
-    if "owner" in job.mapping:
-        for pk, username, email in organisation_users(job.owner).values_list("pk", "username", "email"):
-            people[username.lower()] = pk
-            if email:
-                people.setdefault(email.lower(), pk)
+    people = _people_index(job) if "owner" in job.mapping else PeopleIndex()
     deals: dict[tuple[int, str], int] = {}
     if job.kind == ImportKind.ACTIVITIES and "deal" in job.mapping:
         deal_rows = Deal.objects.filter(account__organisation_id=job.organisation_id).values_list(
@@ -183,6 +183,37 @@ def _lookups(job: ImportJob) -> Lookups:
             deals.setdefault((account_id, name.lower()), pk)
     return Lookups(uploader_id=job.owner_id, create_unknown_accounts=job.create_unknown_accounts,
                    accounts=accounts, stages=stages, people=people, deals=deals)
+
+
+def _owner_values(job: ImportJob) -> set[str]:
+    """Return the distinct texts of the file's owner column (a few dozen names, whatever the rows)."""
+    index = int(job.mapping["owner"])
+    return {
+        cell_text(cells[index]).strip() for _n, cells in data_rows(_source(job).rows(), _shape(job))
+        if index < len(cells) and not is_blank(cells[index])
+    }
+
+
+def _people_index(job: ImportJob) -> PeopleIndex:
+    """Return the organisation's people by username, e-mail, full name and the CRM ids the file uses."""
+    people = [
+        Person(pk, username, email or "", f"{first} {last}".strip())
+        for pk, username, email, first, last in organisation_users(job.owner).values_list(
+            "pk", "username", "email", "first_name", "last_name")
+    ]
+    owners = _owner_values(job)
+    # One query for every (system, id) pair the owner column could be: a Salesforce user id,
+    # a HubSpot e-mail, a Dynamics GUID or another CRM's user column.
+    matched = people_for_identities(
+        organisation_id=job.organisation_id,
+        identities=[(source, owner) for source in IdentitySource.values for owner in owners],
+    )
+    external: dict[str, int] = {}
+    ambiguous: set[str] = set()
+    for (_source_name, raw), user_id in matched.items():
+        if external.setdefault(raw, user_id) != user_id:
+            ambiguous.add(raw)  # the same text is two people's ids in two systems: not an identity
+    return PeopleIndex.build(people, {raw: uid for raw, uid in external.items() if raw not in ambiguous})
 
 
 def _date_columns(job: ImportJob) -> list[int]:

@@ -291,3 +291,32 @@ def test_a_lost_import_is_resumed_by_the_periodic_job_and_only_once(
     assert job.imported_rows == 1
     with django_capture_on_commit_callbacks(execute=True):
         assert services.import_jobs_resume_stalled(now=later) == []
+
+
+def test_owners_match_by_username_email_full_name_or_crm_id_and_ambiguity_names_the_candidates(
+    world: World, django_capture_on_commit_callbacks: Any,
+) -> None:
+    from apps.identities.services import external_identity_add
+
+    external_identity_add(organisation_id=world.org.pk, user_id=world.ronja.pk, source="salesforce",
+                          external_id="005000000000001")
+    # Two people share a full name: that name alone cannot say whose deal it is.
+    twin = factories.UserFactory(username="rita2", first_name="Rita", last_name="Test", email="rita2@example.com")
+    factories.MembershipFactory(user=twin, role=world.roles["sales_rep"], organisation=world.org)
+    solo = factories.UserFactory(username="kim", first_name="Kim", last_name="Æbelø", email="kim@example.com")
+    factories.MembershipFactory(user=solo, role=world.roles["sales_rep"], organisation=world.org)
+    rows = [["Dato", "Type", "Kunde", "Sælger"],
+            ["20-10-2023", "call", "Acme", "  kim   ÆBELØ "],  # full name, any case and spacing
+            ["20-10-2023", "call", "Acme", "005000000000001AAA"],  # the 18-character form of ronja's id
+            ["20-10-2023", "call", "Acme", "Rita Test"],
+            ["20-10-2023", "call", "Acme", "RITA"]]
+    job = imported_job(world.lene, csv_upload(rows), django_capture_on_commit_callbacks)
+    assert (job.imported_rows, job.error_rows) == (3, 1)
+    owners = sorted(Activity.objects.values_list("owner__username", flat=True))
+    assert owners == ["kim", "rita", "ronja"]
+    problem = ImportRowError.objects.get(job=job)
+    assert problem.row_number == 4
+    assert problem.messages == [
+        "“Rita Test” is the name of 2 people: rita (rita@example.com), rita2 (rita2@example.com). "
+        "Use the username or e-mail."
+    ]
