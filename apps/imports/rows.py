@@ -18,7 +18,17 @@ from django.utils.translation import gettext_lazy
 
 from apps.activities.models import ActivityType
 from apps.imports.models import ImportKind, UnknownAccounts
-from apps.imports.parsing import Cell, CellError, cell_text, is_blank, parse_amount, parse_date, parse_time
+from apps.imports.parsing import (
+    MAX_CELL_CHARS,
+    Cell,
+    CellError,
+    cell_text,
+    column_letter,
+    is_blank,
+    parse_amount,
+    parse_date,
+    parse_time,
+)
 
 MAX_NAME_LENGTH = 200
 MAX_EXTERNAL_ID_LENGTH = 100
@@ -184,6 +194,12 @@ def clean_row(kind: str, row_number: int, cells: list[Cell], mapping: Mapping[st
               day_first: bool, today: dt.date) -> CleanRow:
     """Read one row's cells into typed values, collecting every problem rather than the first."""
     row = CleanRow(row_number, cells)
+    for index, cell in enumerate(cells):
+        if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+            row.problems.append(_("Column %(letter)s has %(n)s characters; a cell may hold at most %(max)s.") % {
+                "letter": column_letter(index), "n": f"{len(cell):,}", "max": f"{MAX_CELL_CHARS:,}"})
+    if row.problems:
+        return row
     fields = {spec.name: spec for spec in (ACTIVITY_FIELDS if kind == ImportKind.ACTIVITIES else DEAL_FIELDS)}
     values = row.values
     values["owner"] = _text(row, mapping, "owner", fields["owner"].label, required=False)

@@ -28,6 +28,7 @@ from apps.identities.sources import IdentitySource
 from apps.imports import writers
 from apps.imports.models import ImportJob, ImportKind, ImportRowError, ImportStatus, UnknownAccounts
 from apps.imports.parsing import (
+    MAX_CELL_CHARS,
     FileFormatError,
     Shape,
     SourceFile,
@@ -65,6 +66,7 @@ ALLOWED_EXTENSIONS = ("csv", "xlsx")
 MAX_UPLOAD_BYTES: int = getattr(settings, "IMPORTS_MAX_UPLOAD_BYTES", 25 * 1024 * 1024)
 CHUNK_ROWS = 2000
 PREVIEW_SAMPLE_ROWS = 200
+SAMPLE_CHARS = 100
 PREVIEW_MAX_PROBLEMS = 500
 PREVIEW_MAX_NEW_ACCOUNTS = 50
 
@@ -119,9 +121,12 @@ def column_samples(job: ImportJob, count: int = 3) -> list[list[str]]:
     """Return the first few values of each column, to help a person recognise it."""
     samples: list[list[str]] = [[] for _ in job.columns]
     shape_rows = data_rows(_source(job).rows(), _shape(job))
-    for _number, cells in itertools.islice(shape_rows, count):
-        for index in range(len(job.columns)):
-            samples[index].append(cell_text(cells[index]) if index < len(cells) else "")
+    try:
+        for _number, cells in itertools.islice(shape_rows, count):
+            for index in range(len(job.columns)):
+                samples[index].append(cell_text(cells[index])[:SAMPLE_CHARS] if index < len(cells) else "")
+    except FileFormatError:
+        pass  # the samples only help recognise a column; the preview reports the file's problem
     return samples
 
 
@@ -265,8 +270,8 @@ def _planned_chunks(job: ImportJob, lookups: Lookups, today: dt.date) -> Iterato
 
 
 def _raw(row: CleanRow) -> list[str]:
-    """Return the row's cells as text that any database stores (no NUL characters)."""
-    return [cell_text(c).replace("\x00", "\ufffd") for c in row.cells]
+    """Return the row's cells as text to store beside its problems (an oversized cell cut short)."""
+    return [cell_text(c)[:MAX_CELL_CHARS] for c in row.cells]
 
 
 def _chunk_statuses(job: ImportJob, chunk: list[CleanRow]) -> Iterator[tuple[CleanRow, str, list[str]]]:
@@ -293,9 +298,19 @@ def _chunk_statuses(job: ImportJob, chunk: list[CleanRow]) -> Iterator[tuple[Cle
 
 # --- Dry run -------------------------------------------------------------------------------
 
-@transaction.atomic
 def import_job_preview(*, job: ImportJob, today: dt.date | None = None) -> ImportJob:
-    """Check every row without writing any of it; store counts, a sample and the problems."""
+    """Check every row without writing any of it; store counts, a sample and the problems.
+
+    A file that cannot be read to its end is a ValidationError saying where and why.
+    """
+    try:
+        return _preview(job=job, today=today)
+    except FileFormatError as error:
+        raise ValidationError(str(error)) from error
+
+
+@transaction.atomic
+def _preview(*, job: ImportJob, today: dt.date | None = None) -> ImportJob:
     _ensure_editable(job)
     today = today or timezone.localdate()
     job.day_first, date_order = _detect_day_first(job)
@@ -314,7 +329,7 @@ def import_job_preview(*, job: ImportJob, today: dt.date | None = None) -> Impor
             if status in ("ok", "update") and row.values["account_id"] is None and row.values.get("account"):
                 new_accounts.setdefault(row.values["account"].lower(), row.values["account"])
             if len(sample) < PREVIEW_SAMPLE_ROWS:
-                sample.append({"row": row.row_number, "cells": _raw(row), "status": status,
+                sample.append({"row": row.row_number, "cells": [c[:SAMPLE_CHARS] for c in _raw(row)], "status": status,
                                "messages": row.problems, "fields": fields})
     total = sum(counts.values())
     job.preview = {
