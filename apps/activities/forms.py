@@ -52,6 +52,8 @@ class ActivityLogForm(forms.Form):
             deal = self.deals.select_related("account").filter(pk=int(pk)).first()
             if deal is None:
                 raise forms.ValidationError(_("That deal is not one of your open deals."))
+            if deal.account is None:
+                raise forms.ValidationError(_("Give this deal an account first: an activity is with someone."))
             return deal.account, deal
         if kind == "account":
             account = self.accounts.filter(pk=int(pk)).first()

@@ -57,13 +57,22 @@ class Stage(models.Model):
 
 
 class Deal(models.Model):
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="deals")
+    """A deal in a stage. Its organisation is its stage's; an imported deal may have no account.
+
+    `engaged_on` and `stage_entered_at` are unknown (None) when an import did not state them:
+    no figure is derived from a date nobody knows.
+    """
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, null=True, blank=True, related_name="deals"
+    )
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="deals")
     name = models.CharField(_("name"), max_length=200)
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, default=0)
     stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="deals")
-    stage_entered_at = models.DateTimeField(_("in this stage since"), default=timezone.now)
-    engaged_on = models.DateField(_("engaged on"), default=timezone.localdate)
+    product = models.CharField(_("product"), max_length=200, blank=True)
+    stage_entered_at = models.DateTimeField(_("in this stage since"), default=timezone.now, null=True, blank=True)
+    engaged_on = models.DateField(_("engaged on"), default=timezone.localdate, null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
     campaign = models.ForeignKey(
@@ -78,6 +87,10 @@ class Deal(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def account_name(self) -> str:
+        return self.account.name if self.account is not None else ""
 
 
 class DealStageChange(models.Model):

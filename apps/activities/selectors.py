@@ -41,13 +41,14 @@ def last_used_type(*, user_id: int) -> str:
 def search_targets(user: AnyUser, query: str, limit: int = 8) -> list[dict[str, object]]:
     """Return accounts and the user's open deals matching `query`, for the log form's picker."""
     query = query.strip()
-    deals = open_deals_for(user)
+    # An activity is always with an account: a deal imported without one is not a target yet.
+    deals = open_deals_for(user).filter(account__isnull=False)
     accounts = accounts_for(user)
     if query:
         deals = deals.filter(Q(name__icontains=query) | Q(account__name__icontains=query))
         accounts = accounts.filter(name__icontains=query)
     results: list[dict[str, object]] = [
-        {"account_id": d.account_id, "deal_id": d.pk, "label": f"{d.name} · {d.account.name}", "stage": d.stage.name}
+        {"account_id": d.account_id, "deal_id": d.pk, "label": f"{d.name} · {d.account_name}", "stage": d.stage.name}
         for d in deals[:limit]
     ]
     results += [

@@ -22,9 +22,9 @@ def _initial_target(request: HttpRequest) -> tuple[str, str]:
     deals = selectors.open_deals_for(request.user)
     deal_id = request.GET.get("deal", "")
     if deal_id.isdigit():
-        deal = deals.filter(pk=int(deal_id)).first()
+        deal = deals.filter(pk=int(deal_id), account__isnull=False).first()
         if deal is not None:
-            return f"deal:{deal.pk}", f"{deal.name} · {deal.account.name}"
+            return f"deal:{deal.pk}", f"{deal.name} · {deal.account_name}"
     account_id = request.GET.get("account", "")
     if account_id.isdigit():
         account = selectors.accounts_for(request.user).filter(pk=int(account_id)).first()

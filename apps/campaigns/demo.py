@@ -51,7 +51,8 @@ def seed_demo(ctx: "DemoContext") -> None:
         )
         claimed = {
             d.pk for d in deals
-            if d.campaign_id is None and starts_on <= d.engaged_on <= (ends_on or ctx.today) + ATTRIBUTION_TAIL
+            if d.campaign_id is None and d.engaged_on is not None
+            and starts_on <= d.engaged_on <= (ends_on or ctx.today) + ATTRIBUTION_TAIL
             and ctx.rng.random() < ATTRIBUTED_SHARE
         }
         Deal.objects.filter(pk__in=claimed).update(campaign=campaign)

@@ -13,48 +13,9 @@ from apps.core.periods import ROLLING_WEEKS
 from apps.givegets.models import DeliveryKind
 from apps.usage.kinds import EventKind
 
-# A rep's average counts as a stall when it is this much slower than the team median
+# A rep's average counts as slow when it is this much slower than the team's
 # and rests on enough deals not to over-read one slow deal.
 STALL_FACTOR = 1.5
-MIN_DEALS = 2
-
-
-@dataclass(frozen=True)
-class StageCell:
-    avg_days: float | None
-    deals: int
-    team_median: float | None
-    stalls: bool
-
-
-def team_medians(
-    per_rep: Mapping[int, Mapping[int, tuple[float, int]]], stage_ids: list[int]
-) -> dict[int, float | None]:
-    """Return, per stage, the median of the reps' average days (reps with enough deals only)."""
-    medians: dict[int, float | None] = {}
-    for stage_id in stage_ids:
-        values = [cells[stage_id][0] for cells in per_rep.values() if cells.get(stage_id, (0, 0))[1] >= MIN_DEALS]
-        medians[stage_id] = statistics.median(values) if values else None
-    return medians
-
-
-def stall_grid(
-    per_rep: Mapping[int, Mapping[int, tuple[float, int]]], stage_ids: list[int]
-) -> dict[int, dict[int, StageCell]]:
-    """Return per rep and stage the average days, the team median and whether it stalls."""
-    medians = team_medians(per_rep, stage_ids)
-    grid: dict[int, dict[int, StageCell]] = {}
-    for rep_id, cells in per_rep.items():
-        grid[rep_id] = {}
-        for stage_id in stage_ids:
-            avg, deals = cells.get(stage_id, (None, 0))
-            median = medians[stage_id]
-            stalls = (
-                avg is not None and median is not None and deals >= MIN_DEALS and avg > STALL_FACTOR * median
-                and avg - median >= 1
-            )
-            grid[rep_id][stage_id] = StageCell(avg_days=avg, deals=deals, team_median=median, stalls=stalls)
-    return grid
 
 
 # ---------------------------------------------------------------------------------------------
@@ -97,7 +58,13 @@ class StageTally:
 
     @property
     def avg_days(self) -> float | None:
+        """Return the average days of the stays whose length is known (None when none is)."""
         return self.seconds / self.timed / SECONDS_PER_DAY if self.timed else None
+
+    @property
+    def untimed(self) -> int:
+        """Return the exits whose time in the stage nobody knows (e.g. moves seen in an import)."""
+        return self.exits - self.timed
 
     @property
     def enough_for_conversion(self) -> bool:
@@ -155,28 +122,80 @@ def compare_stages(
     return grid, team
 
 
+def _median(values: Sequence[int]) -> float | None:
+    return float(statistics.median(values)) if values else None
+
+
 @dataclass(frozen=True)
 class DealOutcomes:
-    """Closed and won deals of a rep (or team), with each won deal's cycle in days."""
+    """A rep's (or team's) deals: closed, won and open, with the durations that are known.
+
+    Cycle time is engaged to closed in days, for won deals ("won only") and for every closed
+    deal ("all closed"); a deal missing either date has no cycle and is counted as unknown.
+    Open deals' age is days since engaged, unknown for deals without an engage date.
+    """
 
     closed: int = 0
     won: int = 0
-    cycle_days: tuple[int, ...] = ()
+    cycle_days: tuple[int, ...] = ()  # won deals with both dates
+    open: int = 0
+    closed_cycle_days: tuple[int, ...] = ()  # all closed deals with both dates
+    open_age_days: tuple[int, ...] = ()  # open deals with an engage date
+    open_stage_days: tuple[float, ...] = ()  # open deals whose entry into their stage is known
 
     def __add__(self, other: "DealOutcomes") -> "DealOutcomes":
         return DealOutcomes(
             closed=self.closed + other.closed,
             won=self.won + other.won,
             cycle_days=self.cycle_days + other.cycle_days,
+            open=self.open + other.open,
+            closed_cycle_days=self.closed_cycle_days + other.closed_cycle_days,
+            open_age_days=self.open_age_days + other.open_age_days,
+            open_stage_days=self.open_stage_days + other.open_stage_days,
         )
 
     @property
+    def lost(self) -> int:
+        return self.closed - self.won
+
+    @property
     def win_rate(self) -> float | None:
+        """Return won ÷ closed (won and lost), or None before anything closed."""
         return self.won / self.closed if self.closed else None
 
     @property
     def median_cycle_days(self) -> float | None:
-        return float(statistics.median(self.cycle_days)) if self.cycle_days else None
+        """Return the median cycle of won deals (basis: won only)."""
+        return _median(self.cycle_days)
+
+    @property
+    def median_closed_cycle_days(self) -> float | None:
+        """Return the median cycle of every closed deal, won or lost (basis: all closed)."""
+        return _median(self.closed_cycle_days)
+
+    @property
+    def cycle_unknown(self) -> int:
+        return self.won - len(self.cycle_days)
+
+    @property
+    def closed_cycle_unknown(self) -> int:
+        return self.closed - len(self.closed_cycle_days)
+
+    @property
+    def median_open_age_days(self) -> float | None:
+        return _median(self.open_age_days)
+
+    @property
+    def open_age_unknown(self) -> int:
+        return self.open - len(self.open_age_days)
+
+    @property
+    def median_open_stage_days(self) -> float | None:
+        return float(statistics.median(self.open_stage_days)) if self.open_stage_days else None
+
+    @property
+    def open_stage_unknown(self) -> int:
+        return self.open - len(self.open_stage_days)
 
     @property
     def enough_for_win_rate(self) -> bool:
@@ -185,6 +204,10 @@ class DealOutcomes:
     @property
     def enough_for_cycle(self) -> bool:
         return len(self.cycle_days) >= MIN_WON_DEALS
+
+    @property
+    def enough_for_closed_cycle(self) -> bool:
+        return len(self.closed_cycle_days) >= MIN_CLOSED_DEALS
 
 
 def team_outcomes(per_rep: Mapping[int, DealOutcomes], rep_ids: Sequence[int]) -> DealOutcomes:

@@ -18,15 +18,12 @@ from apps.coaching.diagnostics import (
     CoachingSignals,
     DealOutcomes,
     MissedGet,
-    StageCell,
     StageComparison,
     StageTally,
     coaching_topic,
     compare_stages,
     net_loser_reason,
     slowest_stage,
-    stall_grid,
-    team_medians,
     team_outcomes,
     weakest_conversion_stage,
 )
@@ -39,50 +36,6 @@ from apps.usage.kinds import GIVE_KINDS
 from apps.usage.models import UsageEvent
 
 User = get_user_model()
-
-
-def stage_days_by_rep(*, rep_ids: Sequence[int]) -> dict[int, dict[int, tuple[float, int]]]:
-    """Return per rep and stage (average days in stage, number of deal stays).
-
-    Finished stays come from the stage-change log; open deals count with their time so far,
-    so a deal stuck today shows up before it moves.
-    """
-    sums: dict[int, dict[int, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0]))
-    finished = (
-        DealStageChange.objects.filter(deal__owner_id__in=rep_ids, seconds_in_from_stage__isnull=False)
-        .exclude(from_stage__isnull=True)
-        .values(rep=F("deal__owner_id"), stage=F("from_stage_id"))
-        .annotate(avg_seconds=Avg("seconds_in_from_stage"), n=Count("pk"))
-    )
-    for row in finished:
-        cell = sums[row["rep"]][row["stage"]]
-        cell[0] += float(row["avg_seconds"]) * row["n"]
-        cell[1] += row["n"]
-    now = timezone.now()
-    # Open deals: age in the current stage, one small row per open deal of the team.
-    ages = Deal.objects.filter(owner_id__in=rep_ids, stage__is_won=False, stage__is_lost=False).values_list(
-        "owner_id", "stage_id", "stage_entered_at"
-    )
-    for owner_id, stage_id, entered in ages:
-        cell = sums[owner_id][stage_id]
-        cell[0] += max(0.0, (now - entered).total_seconds())
-        cell[1] += 1
-    return {
-        rep: {stage: (total / n / SECONDS_PER_DAY, int(n)) for stage, (total, n) in stages.items() if n}
-        for rep, stages in sums.items()
-    }
-
-
-def stage_diagnostic(
-    *, organisation_id: int, rep_ids: Sequence[int]
-) -> tuple[list[Stage], dict[int, dict[int, StageCell]], dict[int, float | None]]:
-    """Return the open stages, per rep each stage's average days, and the team medians."""
-    stages = list(Stage.objects.filter(organisation_id=organisation_id, is_won=False, is_lost=False))
-    per_rep = stage_days_by_rep(rep_ids=rep_ids)
-    for rep_id in rep_ids:
-        per_rep.setdefault(rep_id, {})
-    stage_ids = [s.pk for s in stages]
-    return stages, stall_grid(per_rep, stage_ids), team_medians(per_rep, stage_ids)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -114,29 +67,69 @@ def stage_tallies_by_rep(*, rep_ids: Sequence[int]) -> dict[int, dict[int, Stage
     return dict(tallies)
 
 
-def deal_outcomes_by_rep(*, rep_ids: Sequence[int]) -> dict[int, DealOutcomes]:
-    """Return per rep the closed and won deals and each won deal's cycle (engaged to closed, days)."""
-    counts = (
-        Deal.objects.filter(owner_id__in=rep_ids)
-        .values("owner_id")
-        .annotate(
-            closed=Count("pk", filter=Q(stage__is_won=True) | Q(stage__is_lost=True)),
-            won=Count("pk", filter=Q(stage__is_won=True)),
-        )
-    )
-    # The median needs the individual cycles: one small row per won deal, not per event.
-    cycles: dict[int, list[int]] = defaultdict(list)
-    for owner_id, engaged_on, closed_on in Deal.objects.filter(
-        owner_id__in=rep_ids, stage__is_won=True, closed_on__isnull=False
-    ).values_list("owner_id", "engaged_on", "closed_on"):
-        if closed_on is not None:  # filtered above; narrows the type
-            cycles[owner_id].append((closed_on - engaged_on).days)
+def deal_outcomes_by_rep(*, rep_ids: Sequence[int], today: dt.date | None = None) -> dict[int, DealOutcomes]:
+    """Return per rep the closed, won and open deals with every known cycle, age and time in stage.
+
+    One row per deal of the reps, three dates each: the medians need the individual values.
+    A date nobody stated (an import without it) leaves that deal's duration unknown.
+    """
+    today = today or timezone.localdate()
+    now = timezone.now()
+    tallies: dict[int, dict[str, Any]] = defaultdict(lambda: {
+        "closed": 0, "won": 0, "open": 0, "cycle": [], "closed_cycle": [], "age": [], "in_stage": []})
+    rows = Deal.objects.filter(owner_id__in=rep_ids).values_list(
+        "owner_id", "stage__is_won", "stage__is_lost", "engaged_on", "closed_on", "stage_entered_at")
+    for owner_id, is_won, is_lost, engaged_on, closed_on, entered_at in rows.iterator(chunk_size=5000):
+        tally = tallies[owner_id]
+        if is_won or is_lost:
+            tally["closed"] += 1
+            tally["won"] += int(is_won)
+            if engaged_on is not None and closed_on is not None:
+                days = (closed_on - engaged_on).days
+                tally["closed_cycle"].append(days)
+                if is_won:
+                    tally["cycle"].append(days)
+        else:
+            tally["open"] += 1
+            if engaged_on is not None:
+                tally["age"].append(max(0, (today - engaged_on).days))
+            if entered_at is not None:
+                tally["in_stage"].append(max(0.0, (now - entered_at).total_seconds()) / SECONDS_PER_DAY)
     return {
-        row["owner_id"]: DealOutcomes(
-            closed=row["closed"], won=row["won"], cycle_days=tuple(sorted(cycles.get(row["owner_id"], [])))
+        owner_id: DealOutcomes(
+            closed=t["closed"], won=t["won"], cycle_days=tuple(sorted(t["cycle"])), open=t["open"],
+            closed_cycle_days=tuple(sorted(t["closed_cycle"])), open_age_days=tuple(sorted(t["age"])),
+            open_stage_days=tuple(sorted(t["in_stage"])),
         )
-        for row in counts
+        for owner_id, t in tallies.items()
     }
+
+
+@dataclass(frozen=True)
+class DealFigures:
+    """Days in stage, conversion, win rate, cycle time and open deals of a group of reps.
+
+    The one source of these figures: the team page, the coaching pages and their tests all
+    read them from `deal_figures`, so one rep's "days in stage" is the same number everywhere.
+    """
+
+    stages: list[Stage]
+    grid: dict[int, dict[int, StageComparison]]  # rep → open stage → rep beside team
+    team_stages: dict[int, StageTally]
+    outcomes: dict[int, DealOutcomes]
+    team_outcomes: DealOutcomes
+
+    def outcomes_of(self, rep_id: int) -> DealOutcomes:
+        return self.outcomes.get(rep_id, DealOutcomes())
+
+
+def deal_figures(*, organisation_id: int, rep_ids: Sequence[int], today: dt.date | None = None) -> DealFigures:
+    """Return the deal figures of these reps, each beside the group's pooled value."""
+    stages = list(Stage.objects.filter(organisation_id=organisation_id, is_won=False, is_lost=False))
+    grid, team_stages = compare_stages(stage_tallies_by_rep(rep_ids=rep_ids), rep_ids, [s.pk for s in stages])
+    outcomes = deal_outcomes_by_rep(rep_ids=rep_ids, today=today)
+    return DealFigures(stages=stages, grid=grid, team_stages=team_stages, outcomes=outcomes,
+                       team_outcomes=team_outcomes(outcomes, rep_ids))
 
 
 def missed_gets_by_user(
@@ -231,14 +224,11 @@ def team_coaching(*, team: Team, today: dt.date | None = None) -> TeamCoaching:
     start, end = rolling_window(monday)
     reps = team_reps(team=team)
     rep_ids = [rep.pk for rep in reps]
-    stages = list(Stage.objects.filter(organisation_id=team.organisation_id, is_won=False, is_lost=False))
+    figures = deal_figures(organisation_id=team.organisation_id, rep_ids=rep_ids, today=today)
+    stages, grid = figures.stages, figures.grid
     won_stage = Stage.objects.filter(organisation_id=team.organisation_id, is_won=True).order_by("order").first()
     won_stage_name = won_stage.name if won_stage else str(_("won"))
-    stage_ids = [stage.pk for stage in stages]
     named_stages = [(stage.pk, stage.name) for stage in stages]
-
-    grid, team_stages = compare_stages(stage_tallies_by_rep(rep_ids=rep_ids), rep_ids, stage_ids)
-    outcomes = deal_outcomes_by_rep(rep_ids=rep_ids)
     snapshots = {s.user_id: s for s in latest_snapshots(user_ids=rep_ids, today=today)}
     missed = missed_gets_by_user(user_ids=rep_ids, start=start, end=end)
     entry_seconds = avg_entry_seconds_by_user(user_ids=rep_ids, start=start, end=end)
@@ -258,7 +248,7 @@ def team_coaching(*, team: Team, today: dt.date | None = None) -> TeamCoaching:
             RepCoaching(
                 user=rep,
                 stages=grid[rep.pk],
-                outcomes=outcomes.get(rep.pk, DealOutcomes()),
+                outcomes=figures.outcomes_of(rep.pk),
                 snapshot=snapshot,
                 net_loser_reason=net_loser_reason(
                     components=snapshot.components or {},
@@ -273,8 +263,8 @@ def team_coaching(*, team: Team, today: dt.date | None = None) -> TeamCoaching:
         stages=stages,
         won_stage_name=won_stage_name,
         reps=rows,
-        team_stages=team_stages,
-        team_outcomes=team_outcomes(outcomes, rep_ids),
+        team_stages=figures.team_stages,
+        team_outcomes=figures.team_outcomes,
         window_start=start.date(),
         window_end=(end - dt.timedelta(days=1)).date(),
     )

@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from apps.activities.selectors import open_deals, recent_activities
-from apps.coaching.selectors import stage_diagnostic
+from apps.coaching.selectors import deal_figures
 from apps.core.charts import Point, sparkline
 from apps.core.periods import rolling_window, week_start
 from apps.givegets.selectors import contract_weeks, contracts_overview
@@ -83,7 +83,7 @@ class RepRow:
 
 
 def team_dashboard(*, team: Team, today: dt.date | None = None) -> dict[str, Any]:
-    """Return each rep's status, trend and quick wins, and where their deals stall."""
+    """Return each rep's status, trend and quick wins, their open deals and where deals stall."""
     today = today or timezone.localdate()
     reps = list(
         User.objects.filter(team_memberships__team=team, team_memberships__is_manager=False).order_by(
@@ -98,12 +98,12 @@ def team_dashboard(*, team: Team, today: dt.date | None = None) -> dict[str, Any
                quickwins=quickwins[r.pk])
         for r in reps
     ]
-    stages, grid, medians = stage_diagnostic(organisation_id=team.organisation_id, rep_ids=rep_ids)
+    figures = deal_figures(organisation_id=team.organisation_id, rep_ids=rep_ids, today=today)
     counts: dict[str, int] = {}
     for row in rows:
         key = row.snapshot.status if row.snapshot else "unscored"
         counts[key] = counts.get(key, 0) + 1
-    return {"team": team, "rows": rows, "stages": stages, "grid": grid, "medians": medians, "status_counts": counts}
+    return {"team": team, "rows": rows, "figures": figures, "status_counts": counts}
 
 
 def lead_dashboard(*, organisation_id: int, today: dt.date | None = None) -> dict[str, Any]:

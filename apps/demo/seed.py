@@ -362,7 +362,7 @@ def _history(ctx: DemoContext, deals_by_rep: dict[int, list[Deal]]) -> None:
                 if kind in activity_type_of and rep_deals:
                     deal = ctx.rng.choice(rep_deals)
                     activities.append((Activity(
-                        owner_id=user_id, type=activity_type_of[kind], account_id=deal.account_id, deal=deal,
+                        owner_id=user_id, type=activity_type_of[kind], account=deal.account, deal=deal,
                         summary=ctx.rng.choice(["Talked budget; they want a proposal", "Demo went well",
                                                 "Left a voicemail", "Agreed next meeting", "Sent pricing"]),
                         occurred_at=moment, entry_seconds=seconds), len(events) - 1))

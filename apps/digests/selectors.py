@@ -62,7 +62,7 @@ def deals_moved(*, user_id: int, start: dt.datetime, end: dt.datetime) -> list[d
     )
     return [
         {
-            "deal": c.deal.name, "account": c.deal.account.name,
+            "deal": c.deal.name, "account": c.deal.account_name,
             "from_stage": c.from_stage.name if c.from_stage else "", "to_stage": c.to_stage.name,
             "won": c.to_stage.is_won, "lost": c.to_stage.is_lost, "changed_at": c.changed_at.isoformat(),
         }
@@ -85,7 +85,7 @@ def cold_deals(*, user_id: int, as_of: dt.datetime) -> QuerySet[Deal]:
 def _cold_deal_rows(*, user_id: int, as_of: dt.datetime) -> list[dict[str, Any]]:
     return [
         {
-            "deal_id": d.pk, "deal": d.name, "account": d.account.name, "stage": d.stage.name,
+            "deal_id": d.pk, "deal": d.name, "account": d.account_name, "stage": d.stage.name,
             "last_activity_at": d.last_activity_at.isoformat() if d.last_activity_at else "",
             "days_quiet": (as_of - d.last_activity_at).days if d.last_activity_at else None,
         }

@@ -5,14 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.imports.models import ImportJob, ImportKind
+from apps.imports.models import ImportJob, ImportKind, UnknownAccounts
 from apps.imports.rows import FieldSpec
 from apps.imports.services import ALLOWED_EXTENSIONS, MAX_UPLOAD_BYTES
-
-UNKNOWN_ACCOUNTS_CHOICES = [
-    ("reject", _("Reject the row, so I can fix the name and import it again")),
-    ("create", _("Create the account")),
-]
 
 
 class UploadForm(forms.Form):
@@ -40,17 +35,21 @@ class MappingForm(forms.Form):
     """One select per detected column (which field it holds), and the unknown-account policy."""
 
     unknown_accounts = forms.ChoiceField(
-        label=_("When a row names an account the CRM does not know"), choices=UNKNOWN_ACCOUNTS_CHOICES,
+        label=_("When a row names an account the CRM does not know"), choices=UnknownAccounts.choices,
         widget=forms.RadioSelect,
     )
 
     def __init__(self, *args: Any, job: ImportJob, fields: list[FieldSpec], **kwargs: Any) -> None:
         column_of = {int(index): name for name, index in job.mapping.items()}
         kwargs.setdefault("initial", {
-            "unknown_accounts": "create" if job.create_unknown_accounts else "reject",
+            "unknown_accounts": job.unknown_accounts,
             **{f"column_{i}": column_of.get(i, "") for i in range(len(job.columns))},
         })
         super().__init__(*args, **kwargs)
+        if job.kind != ImportKind.DEALS:  # an activity is always with an account
+            self.fields["unknown_accounts"].choices = [  # type: ignore[attr-defined]
+                (value, label) for value, label in UnknownAccounts.choices if value != UnknownAccounts.LEAVE_EMPTY
+            ]
         self.fields_spec = fields
         choices = [("", _("— do not import —"))] + [
             (spec.name, f"{spec.label}{'' if not spec.required else ' *'}") for spec in fields

@@ -13,6 +13,14 @@ class ImportKind(models.TextChoices):
     DEALS = "deals", _("Deals")
 
 
+class UnknownAccounts(models.TextChoices):
+    """What to do with a row naming an account the CRM does not know."""
+
+    REJECT = "reject", _("Reject the row, so I can fix the name and import it again")
+    CREATE = "create", _("Create the account")
+    LEAVE_EMPTY = "leave_empty", _("Import the deal without an account")
+
+
 class ImportStatus(models.TextChoices):
     UPLOADED = "uploaded", _("Uploaded")
     MAPPED = "mapped", _("Columns mapped")
@@ -40,7 +48,10 @@ class ImportJob(models.Model):
     delimiter = models.CharField(_("CSV delimiter"), max_length=1, blank=True)
     mapping = models.JSONField(_("column mapping"), default=dict, blank=True,
                                help_text=_("Field name → column index."))
-    create_unknown_accounts = models.BooleanField(_("create unknown accounts"), default=False)
+    unknown_accounts = models.CharField(
+        _("rows naming an unknown account"), max_length=16, choices=UnknownAccounts.choices,
+        default=UnknownAccounts.REJECT,
+    )
     day_first = models.BooleanField(_("read ambiguous dates day first"), default=True)
     preview = models.JSONField(_("dry-run result"), default=dict, blank=True)
     language = models.CharField(_("language for row messages"), max_length=10, default="en")
@@ -50,6 +61,7 @@ class ImportJob(models.Model):
     processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
     imported_rows = models.PositiveIntegerField(_("rows imported"), default=0)
     skipped_duplicates = models.PositiveIntegerField(_("rows already imported"), default=0)
+    updated_rows = models.PositiveIntegerField(_("rows that updated a deal"), default=0)
     error_rows = models.PositiveIntegerField(_("rows with problems"), default=0)
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -96,3 +108,27 @@ class ImportRowError(models.Model):
 
     def __str__(self) -> str:
         return f"row {self.row_number}: {'; '.join(self.messages)}"
+
+
+class ImportedDeal(models.Model):
+    """Which deal a file's row became, and the values the last file gave it.
+
+    The key is the file's opportunity id when it has one, else owner, account and name. A
+    re-exported row is compared with `values`: what changed in the other CRM updates the deal;
+    what did not change leaves edits made here alone.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="imported_deals")
+    key = models.CharField(_("identity in the file"), max_length=64)
+    deal = models.OneToOneField("activities.Deal", on_delete=models.CASCADE, related_name="import_source")
+    values = models.JSONField(_("values of the last import"), default=dict)
+    job = models.ForeignKey(ImportJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(_("last imported at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("imported deal")
+        verbose_name_plural = _("imported deals")
+        constraints = [models.UniqueConstraint(fields=["organisation", "key"], name="importeddeal_unique_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.deal_id}"

@@ -4,6 +4,7 @@ Everything here is a pure function of its inputs, so the rules can be tested in 
 the preview (dry run) and the real import read a file exactly the same way.
 """
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -38,12 +39,42 @@ class CellError(ValueError):
 
 # --- Reading files -------------------------------------------------------------------------
 
+# A cell longer than Excel's own limit is not a spreadsheet value: the row is refused, with this
+# limit named. The csv module's own limit is raised to the file limit so it never stops a file.
+MAX_CELL_CHARS = 32_767
+MAX_FILE_BYTES = 25 * 1024 * 1024
+MAX_COLUMN_NAME_CHARS = 100
+
+
 def decode_csv_bytes(data: bytes) -> str:
-    """Return the text of a CSV file: UTF-8 (with or without BOM), else Windows-1252 (old Excel)."""
+    """Return the text of a CSV file, NUL characters removed.
+
+    UTF-16 and UTF-8 by their byte-order mark, UTF-16 without one by its NUL bytes (every second
+    byte of Latin text), else UTF-8, else Windows-1252 (old Danish Excel). A file with NUL bytes
+    in any other pattern is not text.
+    """
+    for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+                          (codecs.BOM_UTF8, "utf-8-sig")):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding).replace("\x00", "")
+            except UnicodeDecodeError as error:
+                raise FileFormatError(_("The file says it is %(encoding)s but is not.") % {
+                    "encoding": encoding.upper().removesuffix("-SIG")}) from error
+    head = data[:4096]
+    if head and head.count(0) > len(head) // 4:
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        encoding = "utf-16-le" if odd > even else "utf-16-be"
+        try:
+            return data.decode(encoding).replace("\x00", "")
+        except UnicodeDecodeError as error:
+            raise FileFormatError(_("This file is not text: save it as CSV (UTF-8) or .xlsx.")) from error
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        text = data.decode("cp1252", errors="replace")
+    return text.replace("\x00", "")
 
 
 def sniff_delimiter(text: str) -> str:
@@ -63,8 +94,15 @@ def sniff_delimiter(text: str) -> str:
 
 def iter_csv_rows(text: str, delimiter: str) -> Iterator[list[Cell]]:
     """Yield every record of a CSV text as a list of stripped strings."""
-    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-        yield [cell.strip() for cell in row]
+    if csv.field_size_limit() < MAX_FILE_BYTES:
+        csv.field_size_limit(MAX_FILE_BYTES)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for row in reader:
+            yield [cell.strip() for cell in row]
+    except csv.Error as error:
+        raise FileFormatError(_("Line %(line)s of the file cannot be read as CSV: %(error)s") % {
+            "line": reader.line_num, "error": error}) from error
 
 
 def iter_xlsx_rows(path: Path) -> Iterator[list[Cell]]:
@@ -81,7 +119,9 @@ def iter_xlsx_rows(path: Path) -> Iterator[list[Cell]]:
     try:
         sheet = workbook.worksheets[0]
         for values in sheet.iter_rows(values_only=True):
-            yield [value.strip() if isinstance(value, str) else value for value in values]
+            yield [value.replace("\x00", "").strip() if isinstance(value, str) else value for value in values]
+    except (BadZipFile, KeyError, OSError, ValueError, SyntaxError) as error:  # a damaged sheet
+        raise FileFormatError(_("This is not a readable Excel (.xlsx) file.")) from error
     finally:
         workbook.close()
 
@@ -195,7 +235,8 @@ def detect_shape(head_rows: Sequence[Sequence[Cell]], synonyms: Mapping[str, Seq
     while header and is_blank(header[-1]):
         header.pop()
     columns = [
-        cell_text(cell) or _("Column %(letter)s") % {"letter": column_letter(i)} for i, cell in enumerate(header)
+        cell_text(cell)[:MAX_COLUMN_NAME_CHARS] or _("Column %(letter)s") % {"letter": column_letter(i)}
+        for i, cell in enumerate(header)
     ]
     return Shape(header_index=index, columns=columns)
 

@@ -19,16 +19,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import OperationalError, transaction
-from django.db.models import Case, DateTimeField, Value, When
-from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.activities.models import Account, Activity, ActivityType, Deal, DealStageChange, Stage
-from apps.activities.services import EVENT_KIND_OF_TYPE
+from apps.activities.models import Account, Deal, Stage
 from apps.core.enqueue import task_enqueue_on_commit
-from apps.imports.models import ImportJob, ImportKind, ImportRowError, ImportStatus
+from apps.identities.selectors import people_for_identities
+from apps.identities.sources import IdentitySource
+from apps.imports import writers
+from apps.imports.models import ImportJob, ImportKind, ImportRowError, ImportStatus, UnknownAccounts
 from apps.imports.parsing import (
+    MAX_CELL_CHARS,
     FileFormatError,
     Shape,
     SourceFile,
@@ -37,26 +38,28 @@ from apps.imports.parsing import (
     data_rows,
     detect_date_order,
     detect_shape,
+    is_blank,
     open_source,
 )
 from apps.imports.rows import (
-    DEFAULT_TIME_OF_DAY,
+    DEAL_VALUE_FIELDS,
     CleanRow,
     Lookups,
+    PeopleIndex,
+    Person,
     StageInfo,
     clean_row,
+    deal_identity,
     fields_for,
     idempotency_key,
     mapping_problems,
     resolve_row,
     row_content_key,
-    stage_moves,
     synonyms_for,
 )
+from apps.imports.writers import DUPLICATE_IN_FILE_FIELD, KEY_FIELD
+from apps.roles.models import Organisation
 from apps.roles.policies import AnyUser, is_project_lead, membership_of, organisation_users
-from apps.usage.kinds import EventKind, EventSource
-from apps.usage.models import UsageEvent
-from apps.usage.services import EventInput, usage_events_record_many
 
 logger = logging.getLogger(__name__)
 
@@ -66,12 +69,9 @@ ALLOWED_EXTENSIONS = ("csv", "xlsx")
 MAX_UPLOAD_BYTES: int = getattr(settings, "IMPORTS_MAX_UPLOAD_BYTES", 25 * 1024 * 1024)
 CHUNK_ROWS = 2000
 PREVIEW_SAMPLE_ROWS = 200
+SAMPLE_CHARS = 100
 PREVIEW_MAX_PROBLEMS = 500
 PREVIEW_MAX_NEW_ACCOUNTS = 50
-# Deals whose last activity one UPDATE moves forward; keeps the statement's parameters few.
-DEAL_TOUCH_BATCH = 500
-KEY_FIELD = "_key"
-DUPLICATE_IN_FILE_FIELD = "_duplicate_in_file"
 
 
 # --- Upload and mapping --------------------------------------------------------------------
@@ -124,9 +124,12 @@ def column_samples(job: ImportJob, count: int = 3) -> list[list[str]]:
     """Return the first few values of each column, to help a person recognise it."""
     samples: list[list[str]] = [[] for _ in job.columns]
     shape_rows = data_rows(_source(job).rows(), _shape(job))
-    for _number, cells in itertools.islice(shape_rows, count):
-        for index in range(len(job.columns)):
-            samples[index].append(cell_text(cells[index]) if index < len(cells) else "")
+    try:
+        for _number, cells in itertools.islice(shape_rows, count):
+            for index in range(len(job.columns)):
+                samples[index].append(cell_text(cells[index])[:SAMPLE_CHARS] if index < len(cells) else "")
+    except FileFormatError:
+        pass  # the samples only help recognise a column; the preview reports the file's problem
     return samples
 
 
@@ -146,46 +149,79 @@ def _ensure_editable(job: ImportJob) -> None:
 
 
 @transaction.atomic
-def import_job_map(*, job: ImportJob, mapping: Mapping[str, int], create_unknown_accounts: bool) -> ImportJob:
-    """Save which column holds which field, and what to do with accounts the CRM does not know."""
+def import_job_map(*, job: ImportJob, mapping: Mapping[str, int], unknown_accounts: str) -> ImportJob:
+    """Save which column holds which field, and what to do with accounts the CRM does not know.
+
+    Only deals may be imported without their account (an activity is always with someone).
+    """
     _ensure_editable(job)
     problems = mapping_problems(job.kind, mapping, lead=is_project_lead(job.owner), column_count=len(job.columns))
+    allowed = UnknownAccounts.values if job.kind == ImportKind.DEALS else [UnknownAccounts.REJECT,
+                                                                           UnknownAccounts.CREATE]
+    if unknown_accounts not in allowed:
+        problems.append(_("Choose what to do with accounts the CRM does not know."))
     if problems:
         raise ValidationError(problems)
     job.mapping = dict(mapping)
-    job.create_unknown_accounts = create_unknown_accounts
+    job.unknown_accounts = unknown_accounts
     job.status = ImportStatus.MAPPED
     job.preview = {}
-    job.save(update_fields=["mapping", "create_unknown_accounts", "status", "preview"])
+    job.save(update_fields=["mapping", "unknown_accounts", "status", "preview"])
     return job
 
 
 # --- Reading and planning rows (shared by the dry run and the import) ----------------------
 
-def _lookups(job: ImportJob) -> Lookups:
+def _lookups(job: ImportJob, today: dt.date) -> Lookups:
     """Fetch, once per run, every name a row may refer to in the job's organisation."""
     accounts: dict[str, int] = {}
     for pk, name in Account.objects.filter(organisation_id=job.organisation_id).values_list("pk", "name"):
         accounts.setdefault(name.lower(), pk)
     stages = [
-        StageInfo(pk, name, order, is_won or is_lost)
+        StageInfo(pk, name, order, is_won or is_lost, is_won)
         for pk, name, order, is_won, is_lost in Stage.objects.filter(organisation_id=job.organisation_id)
         .values_list("pk", "name", "order", "is_won", "is_lost")
     ]
-    people: dict[str, int] = {}
-    if "owner" in job.mapping:
-        for pk, username, email in organisation_users(job.owner).values_list("pk", "username", "email"):
-            people[username.lower()] = pk
-            if email:
-                people.setdefault(email.lower(), pk)
+    people = _people_index(job) if "owner" in job.mapping else PeopleIndex()
     deals: dict[tuple[int, str], int] = {}
     if job.kind == ImportKind.ACTIVITIES and "deal" in job.mapping:
-        deal_rows = Deal.objects.filter(account__organisation_id=job.organisation_id).values_list(
+        deal_rows = Deal.objects.filter(stage__organisation_id=job.organisation_id).values_list(
             "pk", "account_id", "name")
         for pk, account_id, name in deal_rows:
             deals.setdefault((account_id, name.lower()), pk)
-    return Lookups(uploader_id=job.owner_id, create_unknown_accounts=job.create_unknown_accounts,
-                   accounts=accounts, stages=stages, people=people, deals=deals)
+    return Lookups(uploader_id=job.owner_id, unknown_accounts=job.unknown_accounts,
+                   accounts=accounts, stages=stages, people=people, deals=deals, today=today)
+
+
+def _owner_values(job: ImportJob) -> set[str]:
+    """Return the distinct texts of the file's owner column (a few dozen names, whatever the rows)."""
+    index = int(job.mapping["owner"])
+    return {
+        cell_text(cells[index]).strip() for _n, cells in data_rows(_source(job).rows(), _shape(job))
+        if index < len(cells) and not is_blank(cells[index])
+    }
+
+
+def _people_index(job: ImportJob) -> PeopleIndex:
+    """Return the organisation's people by username, e-mail, full name and the CRM ids the file uses."""
+    people = [
+        Person(pk, username, email or "", f"{first} {last}".strip())
+        for pk, username, email, first, last in organisation_users(job.owner).values_list(
+            "pk", "username", "email", "first_name", "last_name")
+    ]
+    owners = _owner_values(job)
+    # One query for every (system, id) pair the owner column could be: a Salesforce user id,
+    # a HubSpot e-mail, a Dynamics GUID or another CRM's user column.
+    matched = people_for_identities(
+        organisation_id=job.organisation_id,
+        identities=[(source, owner) for source in IdentitySource.values for owner in owners],
+    )
+    external: dict[str, int] = {}
+    ambiguous: set[str] = set()
+    for (_source_name, raw), user_id in matched.items():
+        if external.setdefault(raw, user_id) != user_id:
+            ambiguous.add(raw)  # the same text is two people's ids in two systems: not an identity
+    return PeopleIndex.build(people, {raw: uid for raw, uid in external.items() if raw not in ambiguous})
 
 
 def _date_columns(job: ImportJob) -> list[int]:
@@ -221,69 +257,90 @@ def _planned_chunks(job: ImportJob, lookups: Lookups, today: dt.date) -> Iterato
             if not row.problems:
                 resolve_row(job.kind, row, lookups)
             if not row.problems:
-                content = row_content_key(job.kind, row.values)
-                seen = occurrences[content]
-                occurrences[content] += 1
                 if job.kind == ImportKind.ACTIVITIES:
-                    row.values[KEY_FIELD] = idempotency_key(content, seen)
+                    content = row_content_key(job.kind, row.values)
+                    row.values[KEY_FIELD] = idempotency_key(content, occurrences[content])
                 else:
-                    # The same deal twice in one file is one deal.
-                    row.values[KEY_FIELD] = idempotency_key(content, 0)
-                    row.values[DUPLICATE_IN_FILE_FIELD] = seen > 0
+                    content = deal_identity(row.values)
+                    row.values[KEY_FIELD] = content
+                    # The same deal twice in one file is one deal: the first row says what it is.
+                    row.values[DUPLICATE_IN_FILE_FIELD] = occurrences[content] > 0
+                occurrences[content] += 1
             chunk.append(row)
         if not chunk:
             return
         yield chunk
 
 
-def _existing_keys(keys: list[str]) -> set[str]:
-    return set(
-        UsageEvent.objects.filter(source=EventSource.IMPORT, idempotency_key__in=keys)
-        .values_list("idempotency_key", flat=True)
-    )
-
-
 def _raw(row: CleanRow) -> list[str]:
-    return [cell_text(c) for c in row.cells]
+    """Return the row's cells as text to store beside its problems (an oversized cell cut short)."""
+    return [cell_text(c)[:MAX_CELL_CHARS] for c in row.cells]
+
+
+def _chunk_statuses(job: ImportJob, chunk: list[CleanRow]) -> Iterator[tuple[CleanRow, str, list[str]]]:
+    """Yield each row of a chunk with what importing it would do: ok, update, duplicate or problem."""
+    valid = [r for r in chunk if not r.problems]
+    if job.kind == ImportKind.ACTIVITIES:
+        existing = writers.existing_event_keys([r.values[KEY_FIELD] for r in valid]) if valid else set()
+        changed: dict[int, list[str]] = {}
+        new = {id(r) for r in valid if r.values[KEY_FIELD] not in existing}
+    else:
+        plan = writers.deals_plan(job, valid)
+        changed = {id(row): fields for row, _deal_id, fields in plan.changed}
+        new = {id(r) for r in plan.new}
+    for row in chunk:
+        if row.problems:
+            yield row, "problem", []
+        elif id(row) in new:
+            yield row, "ok", []
+        elif id(row) in changed:
+            yield row, "update", changed[id(row)]
+        else:
+            yield row, "duplicate", []
 
 
 # --- Dry run -------------------------------------------------------------------------------
 
-@transaction.atomic
 def import_job_preview(*, job: ImportJob, today: dt.date | None = None) -> ImportJob:
-    """Check every row without writing any of it; store counts, a sample and the problems."""
+    """Check every row without writing any of it; store counts, a sample and the problems.
+
+    A file that cannot be read to its end is a ValidationError saying where and why.
+    """
+    try:
+        return _preview(job=job, today=today)
+    except FileFormatError as error:
+        raise ValidationError(str(error)) from error
+
+
+@transaction.atomic
+def _preview(*, job: ImportJob, today: dt.date | None = None) -> ImportJob:
     _ensure_editable(job)
     today = today or timezone.localdate()
     job.day_first, date_order = _detect_day_first(job)
-    lookups = _lookups(job)
-    total = would_import = duplicates = problem_rows = 0
+    lookups = _lookups(job, today)
+    counts: Counter[str] = Counter()
+    updated_fields: Counter[str] = Counter()
     sample: list[dict[str, Any]] = []
     problems: list[dict[str, Any]] = []
     new_accounts: dict[str, str] = {}
     for chunk in _planned_chunks(job, lookups, today):
-        keys = [r.values[KEY_FIELD] for r in chunk if not r.problems]
-        existing = _existing_keys(keys) if keys else set()
-        for row in chunk:
-            total += 1
-            if row.problems:
-                status = "problem"
-                problem_rows += 1
-                if len(problems) < PREVIEW_MAX_PROBLEMS:
-                    problems.append({"row": row.row_number, "messages": row.problems})
-            elif row.values[KEY_FIELD] in existing or row.values.get(DUPLICATE_IN_FILE_FIELD):
-                status = "duplicate"
-                duplicates += 1
-            else:
-                status = "ok"
-                would_import += 1
-                if row.values["account_id"] is None:
-                    new_accounts.setdefault(row.values["account"].lower(), row.values["account"])
+        for row, status, fields in _chunk_statuses(job, chunk):
+            counts[status] += 1
+            updated_fields.update(fields)
+            if status == "problem" and len(problems) < PREVIEW_MAX_PROBLEMS:
+                problems.append({"row": row.row_number, "messages": row.problems})
+            if status in ("ok", "update") and row.values["account_id"] is None and row.values.get("account"):
+                new_accounts.setdefault(row.values["account"].lower(), row.values["account"])
             if len(sample) < PREVIEW_SAMPLE_ROWS:
-                sample.append({"row": row.row_number, "cells": _raw(row), "status": status,
-                               "messages": row.problems})
+                sample.append({"row": row.row_number, "cells": [c[:SAMPLE_CHARS] for c in _raw(row)], "status": status,
+                               "messages": row.problems, "fields": fields})
+    total = sum(counts.values())
     job.preview = {
-        "total_rows": total, "would_import": would_import, "duplicates": duplicates,
-        "problem_rows": problem_rows, "problems": problems, "sample": sample, "date_order": date_order,
+        "total_rows": total, "would_import": counts["ok"], "would_update": counts["update"],
+        "updated_fields": [{"field": name, "rows": updated_fields[name]}
+                           for name in DEAL_VALUE_FIELDS if updated_fields[name]],
+        "duplicates": counts["duplicate"],
+        "problem_rows": counts["problem"], "problems": problems, "sample": sample, "date_order": date_order,
         "new_accounts": sorted(new_accounts.values())[:PREVIEW_MAX_NEW_ACCOUNTS],
         "new_account_count": len(new_accounts),
     }
@@ -366,7 +423,7 @@ def import_job_fail(*, job_id: int, message: str) -> ImportJob:
 
 
 def _run(job: ImportJob, today: dt.date) -> None:
-    lookups = _lookups(job)
+    lookups = _lookups(job, today)
     start = job.processed_rows
     consumed = 0
     for chunk in _planned_chunks(job, lookups, today):
@@ -385,47 +442,6 @@ def _run(job: ImportJob, today: dt.date) -> None:
             locked.save(update_fields=["status", "total_rows", "finished_at"])
 
 
-def _aware(moment: dt.datetime | dt.date) -> dt.datetime:
-    if not isinstance(moment, dt.datetime):
-        moment = dt.datetime.combine(moment, DEFAULT_TIME_OF_DAY)
-    return timezone.make_aware(moment, timezone.get_current_timezone())
-
-
-def _create_accounts(job: ImportJob, rows: list[CleanRow], lookups: Lookups) -> None:
-    """Create the accounts new rows name that the organisation does not have yet."""
-    wanted: dict[str, tuple[str, int]] = {}
-    for row in rows:
-        if row.values["account_id"] is None:
-            wanted.setdefault(row.values["account"].lower(), (row.values["account"], row.values["owner_id"]))
-    if wanted:
-        Account.objects.bulk_create(
-            [Account(organisation_id=job.organisation_id, name=name, owner_id=owner_id)
-             for name, owner_id in wanted.values()],
-            ignore_conflicts=True,
-        )
-        names = [name for name, _owner in wanted.values()]
-        for pk, name in Account.objects.filter(organisation_id=job.organisation_id, name__in=names).values_list(
-                "pk", "name"):
-            lookups.accounts.setdefault(name.lower(), pk)
-    for row in rows:
-        if row.values["account_id"] is None:
-            row.values["account_id"] = lookups.accounts[row.values["account"].lower()]
-
-
-def _event_for(job: ImportJob, row: CleanRow) -> EventInput:
-    values = row.values
-    metadata: dict[str, Any] = {"import_job": job.pk, "row": row.row_number, "account_id": values["account_id"]}
-    if job.kind == ImportKind.ACTIVITIES:
-        metadata.update(deal_id=values["deal_id"], type=values["type"])
-        kind, moment = EVENT_KIND_OF_TYPE[values["type"]], _aware(values["occurred_at"])
-    else:
-        metadata.update(stage_id=values["stage_id"], name=values["name"])
-        kind, moment = EventKind.DEAL_CREATED, _aware(values["engaged_on"])
-    # No duration: imported entries count with the contract's expected minutes for the kind.
-    return EventInput(user_id=values["owner_id"], kind=kind, occurred_at=moment, source=EventSource.IMPORT,
-                      idempotency_key=values[KEY_FIELD], metadata=metadata)
-
-
 def _write_chunk(job: ImportJob, chunk: list[CleanRow], lookups: Lookups, *, expected_processed: int) -> bool:
     """Write one chunk and the job's counters in one transaction; return False if the job moved on."""
     with transaction.atomic():
@@ -433,101 +449,27 @@ def _write_chunk(job: ImportJob, chunk: list[CleanRow], lookups: Lookups, *, exp
         if locked.status != ImportStatus.RUNNING or locked.processed_rows != expected_processed:
             return False
         bad = [r for r in chunk if r.problems]
-        candidates = [r for r in chunk if not r.problems and not r.values.get(DUPLICATE_IN_FILE_FIELD)]
-        existing = _existing_keys([r.values[KEY_FIELD] for r in candidates]) if candidates else set()
-        fresh = [r for r in candidates if r.values[KEY_FIELD] not in existing]
-        _create_accounts(job, fresh, lookups)
-        usage_events_record_many(events=[_event_for(job, r) for r in fresh])
-        # Keys another import recorded at the same moment are theirs: skip those rows here.
-        ours = {
-            key: pk for key, pk, metadata in UsageEvent.objects.filter(
-                source=EventSource.IMPORT, idempotency_key__in=[r.values[KEY_FIELD] for r in fresh]
-            ).values_list("idempotency_key", "pk", "metadata")
-            if metadata.get("import_job") == job.pk
-        } if fresh else {}
-        written = [r for r in fresh if r.values[KEY_FIELD] in ours]
+        valid = [r for r in chunk if not r.problems]
         if job.kind == ImportKind.ACTIVITIES:
-            _write_activities(written, ours)
+            written, updated = writers.activities_write(job, valid, lookups), 0
         else:
-            _write_deals(written, lookups)
+            # One organisation's deal imports run one chunk at a time: a deal's identity is
+            # claimed by exactly one of two imports of the same file.
+            Organisation.objects.select_for_update().filter(pk=job.organisation_id).exists()
+            written, updated = writers.deals_write(job, valid, lookups)
         ImportRowError.objects.bulk_create(
             [ImportRowError(job_id=job.pk, row_number=r.row_number, raw=_raw(r), messages=r.problems) for r in bad],
             ignore_conflicts=True,
         )
         locked.processed_rows = expected_processed + len(chunk)
         locked.total_rows = max(locked.total_rows, locked.processed_rows)
-        locked.imported_rows += len(written)
-        locked.skipped_duplicates += len(chunk) - len(bad) - len(written)
+        locked.imported_rows += written
+        locked.updated_rows += updated
+        locked.skipped_duplicates += len(valid) - written - updated
         locked.error_rows += len(bad)
-        locked.save(update_fields=["processed_rows", "total_rows", "imported_rows", "skipped_duplicates",
-                                   "error_rows"])
+        locked.save(update_fields=["processed_rows", "total_rows", "imported_rows", "updated_rows",
+                                   "skipped_duplicates", "error_rows"])
     return True
-
-
-def _write_activities(rows: list[CleanRow], event_ids: Mapping[str, int]) -> None:
-    activities = [
-        Activity(
-            owner_id=r.values["owner_id"], type=r.values["type"], account_id=r.values["account_id"],
-            deal_id=r.values["deal_id"],
-            summary=r.values["summary"] or _("Imported %(type)s") % {"type": ActivityType(r.values["type"]).label},
-            occurred_at=_aware(r.values["occurred_at"]), entry_seconds=None,
-            usage_event_id=event_ids[r.values[KEY_FIELD]],
-        )
-        for r in rows
-    ]
-    Activity.objects.bulk_create(activities, batch_size=CHUNK_ROWS)
-    latest_by_deal: dict[int, dt.datetime] = {}
-    for activity in activities:
-        if activity.deal_id is not None:
-            current = latest_by_deal.get(activity.deal_id)
-            if current is None or activity.occurred_at > current:
-                latest_by_deal[activity.deal_id] = activity.occurred_at
-    _deals_touch(latest_by_deal)
-
-
-def _deals_touch(latest_by_deal: Mapping[int, dt.datetime]) -> None:
-    """Move each deal's last_activity_at forward to its newest imported activity, in few UPDATEs.
-
-    Only forward: an old imported call must not make a deal look fresh. COALESCE first, as
-    SQLite's MAX() of a NULL is NULL while PostgreSQL's GREATEST skips it.
-    """
-    deal_ids = list(latest_by_deal)
-    for start in range(0, len(deal_ids), DEAL_TOUCH_BATCH):
-        batch = deal_ids[start:start + DEAL_TOUCH_BATCH]
-        newest = Case(*[When(pk=pk, then=Value(latest_by_deal[pk])) for pk in batch], output_field=DateTimeField())
-        moved_forward = Greatest(Coalesce("last_activity_at", newest), newest)
-        Deal.objects.filter(pk__in=batch).update(last_activity_at=moved_forward)
-
-
-def _write_deals(rows: list[CleanRow], lookups: Lookups) -> None:
-    stages = {s.pk: s for s in lookups.stages}
-    now = timezone.now()
-    deals: list[Deal] = []
-    moves_per_deal = []
-    for r in rows:
-        values = r.values
-        stage = stages[values["stage_id"]]
-        engaged_at = _aware(values["engaged_on"])
-        closed_at = _aware(values["closed_on"]) if values["closed_on"] else None
-        moves = stage_moves(lookups.stages, stage, engaged_at=engaged_at, closed_at=closed_at, now=now)
-        entered = moves[-1].changed_at if moves else engaged_at
-        deals.append(Deal(
-            account_id=values["account_id"], owner_id=values["owner_id"], name=values["name"],
-            amount=values["amount"], stage_id=stage.pk, stage_entered_at=entered, engaged_on=values["engaged_on"],
-            closed_on=values["closed_on"], last_activity_at=entered,
-        ))
-        moves_per_deal.append((values["owner_id"], moves))
-    Deal.objects.bulk_create(deals, batch_size=CHUNK_ROWS)
-    DealStageChange.objects.bulk_create(
-        [
-            DealStageChange(deal=deal, from_stage_id=move.from_stage.pk, to_stage_id=move.to_stage.pk,
-                            changed_at=move.changed_at, seconds_in_from_stage=move.seconds_in_from_stage,
-                            changed_by_id=owner_id)
-            for deal, (owner_id, moves) in zip(deals, moves_per_deal, strict=True)
-            for move in moves
-        ],
-        batch_size=CHUNK_ROWS,
-    )
 
 
 def mapping_fields(job: ImportJob) -> list[Any]:

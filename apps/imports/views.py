@@ -83,7 +83,7 @@ def map_columns(request: HttpRequest, job_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.import_job_map(job=job, mapping=form.cleaned_data["mapping"],
-                                    create_unknown_accounts=form.cleaned_data["unknown_accounts"] == "create")
+                                    unknown_accounts=form.cleaned_data["unknown_accounts"])
             services.import_job_preview(job=job)
         except ValidationError as error:
             for message in error.messages:

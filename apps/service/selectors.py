@@ -133,10 +133,11 @@ def account_timeline(*, account: Account) -> AccountTimeline:
         ))
     campaigns: dict[int, Campaign] = {}
     for deal in deals:
-        entries.append(TimelineEntry(
-            at=_start_of(deal.engaged_on), kind="deal_opened", title=deal.name, detail=deal.stage.name,
-            who=_name(deal.owner), obj=deal,
-        ))
+        if deal.engaged_on is not None:  # an imported deal may not say when it was opened
+            entries.append(TimelineEntry(
+                at=_start_of(deal.engaged_on), kind="deal_opened", title=deal.name, detail=deal.stage.name,
+                who=_name(deal.owner), obj=deal,
+            ))
         if deal.campaign is not None:
             campaigns[deal.campaign.pk] = deal.campaign
     for change in changes:

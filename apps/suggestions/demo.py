@@ -64,7 +64,7 @@ def seed_demo(ctx: "DemoContext") -> None:
         accepted = accepted_at is not None
         made.append(Suggestion(
             user_id=delivery.user_id, rule=kind, source_rule=rule, deal=deal, account=deal.account,
-            text=fill(rule.text_template, {"deal": deal.name, "account": deal.account.name, "stage": deal.stage.name}),
+            text=fill(rule.text_template, {"deal": deal.name, "account": deal.account_name, "stage": deal.stage.name}),
             reason=f"Suggested by the “{rule.get_kind_display()}” rule for deals in “{deal.stage.name}”.",
             created_at=delivery.delivered_at,
             status=SuggestionStatus.ACCEPTED if accepted else SuggestionStatus.DISMISSED,

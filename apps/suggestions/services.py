@@ -20,10 +20,12 @@ from apps.usage.services import usage_event_record
 
 
 def _facts(deal: Deal) -> rules.DealFacts:
+    if deal.account is None:  # callers pass deals with an account (see suggestions_for_idle_deals)
+        raise ValueError(f"Deal {deal.pk} has no account to suggest a next step at.")
     return rules.DealFacts(
         deal_id=deal.pk,
         deal_name=deal.name,
-        account_id=deal.account_id,
+        account_id=deal.account.pk,
         account_name=deal.account.name,
         stage_id=deal.stage_id,
         stage_name=deal.stage.name,
@@ -188,7 +190,9 @@ def suggestions_for_idle_deals(*, user_id: int | None = None, now: dt.datetime |
     suggestions to make, not over every deal. Running it twice makes nothing new.
     """
     moment = now or timezone.now()
-    deals = Deal.objects.filter(stage__is_won=False, stage__is_lost=False, last_activity_at__isnull=False)
+    deals = Deal.objects.filter(
+        stage__is_won=False, stage__is_lost=False, last_activity_at__isnull=False, account__isnull=False
+    )
     if user_id is not None:
         deals = deals.filter(owner_id=user_id)
     organisation_ids = list(deals.values_list("stage__organisation_id", flat=True).distinct())

@@ -127,3 +127,52 @@ def test_net_loser_reason_from_this_weeks_snapshot_and_deliveries(world):
         "Gives 35 min/week logging calls, gets 5 min/week back: never opens the weekly digest (3 delivered)."
     )
     assert rita.topic.startswith("Show them the weekly report")
+
+
+def test_unknown_time_in_stage_is_counted_as_unknown_never_as_a_number(world):
+    """A move seen only in an import has no duration: it is an exit, and no stay length is made up."""
+    from apps.activities.services import StageMove, deals_move_stage
+    from apps.coaching.selectors import deal_figures
+
+    account = factories.AccountFactory(organisation=world.org)
+    lead, meeting = world.stages[0], world.stages[1]
+    known = factories.DealFactory(account=account, owner=world.rita, stage=lead,
+                                  stage_entered_at=timezone.now() - dt.timedelta(days=4))
+    unknown = factories.DealFactory(account=None, owner=world.rita, stage=lead, stage_entered_at=None,
+                                    engaged_on=None)
+    deals_move_stage(moves=[StageMove(deal=known, to_stage=meeting, at=timezone.now())])
+    deals_move_stage(moves=[StageMove(deal=unknown, to_stage=meeting, at=timezone.now(), at_is_known=False)])
+    figures = deal_figures(organisation_id=world.org.pk, rep_ids=[world.rita.pk])
+    tally = figures.grid[world.rita.pk][lead.pk].rep
+    assert (tally.exits, tally.timed, tally.untimed) == (2, 1, 1)
+    assert tally.avg_days == pytest.approx(4, abs=0.001)  # the known stay only, not (4 + ?) / 2
+    outcomes = figures.outcomes_of(world.rita.pk)
+    # Both are open in Meeting: one entered it now, the other at a moment nobody stated.
+    assert (outcomes.open, len(outcomes.open_stage_days), outcomes.open_stage_unknown) == (2, 1, 1)
+    assert outcomes.open_age_unknown == 1  # the deal without an engage date
+
+
+def test_cycle_time_is_labelled_by_basis_and_deals_without_dates_are_unknown(world):
+    from apps.coaching.selectors import deal_figures
+
+    lost = factories.StageFactory(organisation=world.org, name="Lost", order=91, is_lost=True)
+    won = world.stages[3]
+    account = factories.AccountFactory(organisation=world.org)
+
+    def closed(stage, engaged, days):
+        closed_on = None if engaged is None else engaged + dt.timedelta(days=days)
+        return factories.DealFactory(account=account, owner=world.rita, stage=stage, engaged_on=engaged,
+                                     closed_on=closed_on)
+
+    start = dt.date(2025, 1, 1)
+    closed(won, start, 10)
+    closed(won, start, 30)
+    closed(lost, start, 2)
+    closed(lost, start, 4)
+    closed(won, None, 0)  # closed, dates unknown
+    outcomes = deal_figures(organisation_id=world.org.pk, rep_ids=[world.rita.pk]).outcomes_of(world.rita.pk)
+    assert (outcomes.won, outcomes.lost, outcomes.closed, outcomes.open) == (3, 2, 5, 0)
+    assert outcomes.win_rate == pytest.approx(3 / 5)
+    assert outcomes.median_cycle_days == 20  # won only: 10 and 30
+    assert outcomes.median_closed_cycle_days == 7  # all closed: 2, 4, 10, 30
+    assert (outcomes.cycle_unknown, outcomes.closed_cycle_unknown) == (1, 1)

@@ -178,3 +178,32 @@ def test_account_without_a_role_is_forbidden(world, url_name):
     args = {"coaching:team": [], "coaching:team_detail": [world.north.pk],
             "coaching:rep": [world.north.pk, world.rita.pk]}[url_name]
     assert world.client_for(outsider).get(reverse(url_name, args=args)).status_code == 403
+
+
+def test_team_page_and_coaching_page_show_the_same_days_in_stage_and_unknown_as_unknown(world):
+    """One selector: the rep's days in a stage read the same on /team/ and /coaching/."""
+    import re
+
+    from apps.activities.services import StageMove, deals_move_stage
+
+    account = factories.AccountFactory(organisation=world.org)
+    lead, meeting = world.stages[0], world.stages[1]
+    for days in (2, 3, 4, 5, 6):
+        deal_with_history(owner=world.rita, account=account, engaged_on=dt.date(2026, 1, 5),
+                          steps=[(meeting, days * DAY)], first=lead)
+    seen = factories.DealFactory(account=None, owner=world.rita, stage=meeting, stage_entered_at=None)
+    deals_move_stage(moves=[StageMove(deal=seen, to_stage=world.stages[2], at=dt.datetime(2026, 3, 1, tzinfo=dt.UTC),
+                                      at_is_known=False)])
+    client = world.client_for(world.mads)
+
+    def rita_days_row(html):
+        table = html.split('data-testid="days"', 1)[1].split("</table>", 1)[0]
+        row = next(r for r in table.split("<tr>") if ">Rita Test<" in r)
+        return [re.sub(r"<[^>]+>|\s+", " ", cell).strip() for cell in row.split("<td")[1:]]
+
+    team = rita_days_row(client.get(reverse("dashboards:team")).content.decode())
+    coaching = rita_days_row(client.get(reverse("coaching:team")).content.decode())
+    cells = [" ".join(re.sub(r"^[^>]*>", "", c).split()) for c in team]
+    assert cells == [" ".join(re.sub(r"^[^>]*>", "", c).split()) for c in coaching]
+    assert cells[0].startswith("4.0 (5)")  # Lead: (2 + 3 + 4 + 5 + 6) / 5 days, five stays
+    assert "unknown (1)" in cells[1]  # Meeting: one stay whose length nobody knows

@@ -31,11 +31,11 @@ def xlsx_upload(rows: Sequence[Sequence[Any]], *, name: str = "mine.xlsx") -> Si
 
 
 def previewed_job(owner: AbstractUser, upload: SimpleUploadedFile, *, kind: str = "activities",
-                  create_unknown_accounts: bool = True, mapping: dict[str, int] | None = None) -> ImportJob:
+                  unknown_accounts: str = "create", mapping: dict[str, int] | None = None) -> ImportJob:
     """Upload, keep the guessed mapping (or use `mapping`) and run the dry run."""
     job = services.import_job_create(owner=owner, uploaded=upload, kind=kind)
     services.import_job_map(job=job, mapping=mapping if mapping is not None else job.mapping,
-                            create_unknown_accounts=create_unknown_accounts)
+                            unknown_accounts=unknown_accounts)
     return services.import_job_preview(job=job)
 
 

@@ -3,7 +3,6 @@
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -161,27 +160,73 @@ def test_clean_deal_row_checks_dates_and_amount() -> None:
 
 
 STAGES = [rows.StageInfo(1, "Lead", 1, False), rows.StageInfo(2, "Meeting", 2, False),
-          rows.StageInfo(3, "Proposal", 3, False), rows.StageInfo(9, "Won", 90, True)]
-CPH = ZoneInfo("Europe/Copenhagen")
+          rows.StageInfo(3, "Proposal", 3, False), rows.StageInfo(9, "Won", 90, True, True),
+          rows.StageInfo(10, "Tabt", 91, True, False)]
+DEAL_MAPPING = {"name": 0, "account": 1, "stage": 2, "engaged_on": 3, "closed_on": 4}
 
 
-def test_stage_moves_share_a_closed_deals_time_across_its_stages() -> None:
-    engaged = dt.datetime(2024, 1, 1, 12, tzinfo=CPH)
-    closed = dt.datetime(2024, 1, 31, 12, tzinfo=CPH)
-    moves = rows.stage_moves(STAGES, STAGES[3], engaged_at=engaged, closed_at=closed, now=closed)
-    assert [(m.from_stage.name, m.to_stage.name) for m in moves] == [
-        ("Lead", "Meeting"), ("Meeting", "Proposal"), ("Proposal", "Won")]
-    assert moves[-1].changed_at == closed
-    assert {m.seconds_in_from_stage for m in moves} == {10 * 86400}
+def _lookups(**kwargs: object) -> rows.Lookups:
+    defaults: dict[str, object] = {"uploader_id": 7, "unknown_accounts": "create", "accounts": {}, "stages": STAGES,
+                                   "people": rows.PeopleIndex(), "deals": {}, "today": TODAY}
+    return rows.Lookups(**{**defaults, **kwargs})  # type: ignore[arg-type]
 
 
-def test_stage_moves_of_an_open_deal_leave_a_share_in_the_current_stage() -> None:
-    engaged = dt.datetime(2024, 1, 1, 12, tzinfo=CPH)
-    now = dt.datetime(2024, 1, 31, 12, tzinfo=CPH)
-    moves = rows.stage_moves(STAGES, STAGES[2], engaged_at=engaged, closed_at=None, now=now)
-    assert [m.to_stage.name for m in moves] == ["Meeting", "Proposal"]
-    assert moves[-1].changed_at == engaged + dt.timedelta(days=20)
-    assert rows.stage_moves(STAGES, STAGES[0], engaged_at=engaged, closed_at=None, now=now) == []
+def test_open_deals_need_neither_account_nor_dates() -> None:
+    row = rows.clean_row("deals", 2, ["Pilot", "", "Lead", "", ""], DEAL_MAPPING, day_first=True, today=TODAY)
+    rows.resolve_row("deals", row, _lookups())
+    assert row.problems == []
+    assert (row.values["account"], row.values["engaged_on"], row.values["closed_on"]) == (None, None, None)
+
+
+def test_won_and_lost_answer_to_the_words_crms_use() -> None:
+    lookups = _lookups()
+    assert lookups.stage_named("Closed Won").pk == 9
+    assert lookups.stage_named("closed lost").pk == 10  # the org calls its lost stage "Tabt"
+    assert lookups.stage_named("  meeting ").pk == 2
+    assert lookups.stage_named("Dreaming") is None
+
+
+def test_an_open_deals_close_date_is_an_expectation_and_a_closed_one_cannot_be_in_the_future() -> None:
+    open_row = rows.clean_row("deals", 2, ["Pilot", "", "Proposal", "2024-01-01", "2024-09-30"], DEAL_MAPPING,
+                              day_first=True, today=TODAY)
+    rows.resolve_row("deals", open_row, _lookups())
+    assert (open_row.problems, open_row.values["closed_on"]) == ([], None)
+    won_row = rows.clean_row("deals", 3, ["Pilot", "", "Won", "2024-01-01", "2024-09-30"], DEAL_MAPPING,
+                             day_first=True, today=TODAY)
+    rows.resolve_row("deals", won_row, _lookups())
+    assert "future" in won_row.problems[0]
+
+
+def test_a_deal_without_a_name_is_named_from_its_product_and_account_when_it_has_an_id() -> None:
+    mapping = {"external_id": 0, "product": 1, "account": 2, "stage": 3}
+    row = rows.clean_row("deals", 2, ["1C1I7A6R", "GTX Plus Basic", "Cancity", "Won"], mapping, day_first=True,
+                         today=TODAY)
+    assert row.values["name"] == "GTX Plus Basic · Cancity"
+    no_name = rows.clean_row("deals", 3, ["", "", "", "Won"], mapping, day_first=True, today=TODAY)
+    assert "“Deal name” is empty." in no_name.problems
+    assert rows.mapping_problems("deals", {"stage": 0}, lead=True, column_count=3) == [
+        "Choose the column that holds “Deal name” or “Opportunity id”."]
+
+
+def test_a_deal_is_the_same_deal_by_its_id_or_else_by_owner_account_and_name() -> None:
+    by_id = rows.deal_identity({"external_id": "1C1I7A6R", "owner_id": 1, "account": "A", "name": "x"})
+    assert by_id == rows.deal_identity({"external_id": "1c1i7a6r", "owner_id": 2, "account": None, "name": "y"})
+    by_name = rows.deal_identity({"external_id": None, "owner_id": 1, "account": "Acme", "name": "Pilot"})
+    assert by_name == rows.deal_identity({"owner_id": 1, "account": "ACME ", "name": "pilot"})
+    assert by_name != rows.deal_identity({"owner_id": 2, "account": "Acme", "name": "Pilot"})
+    assert len(by_id) == len(by_name) == 64
+
+
+def test_changed_deal_fields_compare_snapshots_field_by_field() -> None:
+    before = rows.deal_snapshot({"owner_id": 1, "name": "Pilot", "account": "Acme", "stage_id": 1,
+                                 "engaged_on": dt.date(2024, 1, 1), "closed_on": None, "amount": Decimal("25000"),
+                                 "product": None})
+    same = rows.deal_snapshot({**before, "engaged_on": dt.date(2024, 1, 1), "amount": Decimal("25000.00"),
+                               "account": "ACME", "product": ""})
+    assert rows.changed_deal_fields(before, same) == []
+    moved = rows.deal_snapshot({**same, "stage_id": 9, "closed_on": dt.date(2024, 2, 1), "amount": Decimal("1")})
+    assert rows.changed_deal_fields(before, moved) == ["stage_id", "closed_on", "amount"]
+    assert rows.changed_deal_fields({}, moved) == []  # nothing recorded: nothing known to have changed
 
 
 def test_idempotency_key_depends_on_content_and_occurrence_only() -> None:

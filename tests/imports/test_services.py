@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from apps.activities.models import Account, Activity, Deal, DealStageChange
-from apps.coaching.selectors import stage_days_by_rep
 from apps.imports import services
 from apps.imports.models import ImportRowError, ImportStatus
+from apps.imports.rows import deal_identity
 from apps.imports.tasks import run_import
 from apps.usage.kinds import EventKind, EventSource
 from apps.usage.models import UsageEvent
@@ -71,7 +71,7 @@ def test_a_bad_row_does_not_lose_good_rows_across_chunks(
 
 
 def test_preview_counts_the_whole_file_and_writes_nothing(world: World) -> None:
-    job = previewed_job(world.rita, csv_upload([HEADER, *GOOD_ROWS, BAD_ROW]), create_unknown_accounts=False)
+    job = previewed_job(world.rita, csv_upload([HEADER, *GOOD_ROWS, BAD_ROW]), unknown_accounts="reject")
     preview = job.preview
     assert (preview["total_rows"], preview["would_import"], preview["problem_rows"]) == (4, 0, 4)
     assert "Unknown account" in preview["problems"][0]["messages"][0]
@@ -85,7 +85,7 @@ def test_preview_counts_the_whole_file_and_writes_nothing(world: World) -> None:
 def test_unknown_accounts_are_rejected_when_asked(world: World, django_capture_on_commit_callbacks: Any) -> None:
     factories.AccountFactory(organisation=world.org, name="Fyns Fødevarer")
     job = imported_job(world.rita, csv_upload([HEADER, *GOOD_ROWS]), django_capture_on_commit_callbacks,
-                       create_unknown_accounts=False)
+                       unknown_accounts="reject")
     assert (job.imported_rows, job.error_rows) == (2, 1)
     assert not Account.objects.filter(name="Skive Staal").exists()
 
@@ -112,31 +112,104 @@ def test_xlsx_files_import_with_their_date_cells(world: World, django_capture_on
 DEAL_HEADER = ["Aftale", "Kunde", "Fase", "Startdato", "Lukket", "Beløb"]
 
 
-def test_deals_feed_the_stage_change_log_for_coaching(world: World, django_capture_on_commit_callbacks: Any) -> None:
+def test_deals_import_without_inventing_stage_history(world: World, django_capture_on_commit_callbacks: Any) -> None:
     rows = [
         DEAL_HEADER,
         ["Pilot", "Acme", "Proposal", "2024-01-01", "", "25.000"],
         ["Platform", "Acme", "won", "2024-01-01", "2024-01-31", "1.234,50"],
         ["Ghost", "Acme", "Dreaming", "2024-01-01", "", ""],
+        ["Cold call", "", "Lead", "", "", ""],  # an open deal with no account and no dates
     ]
     job = imported_job(world.rita, csv_upload(rows), django_capture_on_commit_callbacks, kind="deals")
-    assert (job.imported_rows, job.error_rows) == (2, 1)
+    assert (job.imported_rows, job.error_rows) == (3, 1)
     pilot = Deal.objects.get(name="Pilot")
     assert (pilot.stage.name, pilot.amount, pilot.engaged_on, pilot.closed_on) == (
         "Proposal", 25000, dt.date(2024, 1, 1), None)
+    assert pilot.stage_entered_at is None  # the file does not say when it reached Proposal
     won = Deal.objects.get(name="Platform")
     assert (won.stage.name, won.closed_on, str(won.amount)) == ("Won", dt.date(2024, 1, 31), "1234.50")
-    won_moves = DealStageChange.objects.filter(deal=won).order_by("changed_at")
-    assert [(c.from_stage.name, c.to_stage.name) for c in won_moves] == [
-        ("Lead", "Meeting"), ("Meeting", "Proposal"), ("Proposal", "Won")]
-    assert {c.seconds_in_from_stage for c in won_moves} == {10 * 86400}
-    assert DealStageChange.objects.filter(deal=pilot).count() == 2
-    per_stage = stage_days_by_rep(rep_ids=[world.rita.pk])[world.rita.pk]
-    assert per_stage[world.stages[0].pk][1] == 2  # both deals' stays in "Lead" count
+    assert won.stage_entered_at is not None
+    assert won.stage_entered_at.date() == dt.date(2024, 1, 31)
+    cold = Deal.objects.get(name="Cold call")
+    assert (cold.account, cold.engaged_on, cold.stage_entered_at) == (None, None, None)
+    # A single export states no move between stages: none is recorded.
+    assert DealStageChange.objects.count() == 0
+    # Creating a deal is a give on the day it was engaged; the undated deal has no day.
+    created = UsageEvent.objects.filter(kind=EventKind.DEAL_CREATED, source=EventSource.IMPORT)
+    assert sorted(e.metadata["name"] for e in created) == ["Pilot", "Platform"]
     assert "Dreaming" in ImportRowError.objects.get(job=job).messages[0]
     again = imported_job(world.rita, csv_upload(rows), django_capture_on_commit_callbacks, kind="deals")
-    assert (again.imported_rows, again.skipped_duplicates) == (0, 2)
-    assert Deal.objects.count() == 2
+    assert (again.imported_rows, again.updated_rows, again.skipped_duplicates) == (0, 0, 3)
+    assert Deal.objects.count() == 3
+
+
+def test_a_re_exported_deal_that_moved_on_updates_it_through_one_stage_move(
+    world: World, django_capture_on_commit_callbacks: Any,
+) -> None:
+    lost = factories.StageFactory(organisation=world.org, name="Lost", order=91, is_lost=True)
+    header = ["opportunity_id", "sales_agent", "product", "account", "deal_stage", "engage_date", "close_date",
+              "close_value"]
+    first = [header,
+             ["A1", "Rita Test", "GTX Pro", "Acme", "Meeting", "2024-01-01", "", ""],
+             ["A2", "Rita Test", "MG Special", "", "Lead", "", "", ""],
+             ["A3", "Rita Test", "GTX Pro", "Acme", "Proposal", "2024-01-03", "", ""],
+             ["A4", "Ronja Test", "GTX Pro", "Acme", "Proposal", "2024-01-03", "", ""]]
+    job = imported_job(world.lene, csv_upload(first, delimiter=","), django_capture_on_commit_callbacks, kind="deals")
+    assert job.mapping == {"external_id": 0, "owner": 1, "product": 2, "account": 3, "stage": 4, "engaged_on": 5,
+                           "closed_on": 6, "amount": 7}
+    assert (job.imported_rows, job.error_rows) == (4, 0)
+    a2 = Deal.objects.get(import_source__key__isnull=False, product="MG Special")
+    assert (a2.name, a2.account) == ("MG Special", None)
+    second = [header,
+              ["A1", "Rita Test", "GTX Pro", "Acme", "Won", "2024-01-01", "2024-02-10", "5.000"],
+              ["A2", "Rita Test", "MG Special", "Acme", "Meeting", "2024-02-01", "", ""],
+              ["A3", "Rita Test", "GTX Pro", "Acme", "Proposal", "2024-01-03", "", ""],
+              ["A4", "Ronja Test", "GTX Pro", "Acme", "Lost", "2024-01-03", "2024-02-20", "0"]]
+    preview = previewed_job(world.lene, csv_upload(second, delimiter=","), kind="deals")
+    assert (preview.preview["would_import"], preview.preview["would_update"], preview.preview["duplicates"]) == (
+        0, 3, 1)
+    assert {f["field"]: f["rows"] for f in preview.preview["updated_fields"]} == {
+        "name": 1, "account": 1, "stage_id": 3, "engaged_on": 1, "closed_on": 2, "amount": 1}
+    assert Deal.objects.filter(stage=lost).count() == 0  # the preview wrote nothing
+    updated = imported_job(world.lene, csv_upload(second, delimiter=","), django_capture_on_commit_callbacks,
+                           kind="deals")
+    assert (updated.imported_rows, updated.updated_rows, updated.skipped_duplicates) == (0, 3, 1)
+    assert Deal.objects.count() == 4
+    a1 = Deal.objects.get(import_source__key=deal_identity({"external_id": "A1"}))
+    assert (a1.stage.name, a1.closed_on, a1.amount) == ("Won", dt.date(2024, 2, 10), 5000)
+    changes = DealStageChange.objects.order_by("deal__name", "to_stage__order")
+    moves = {(c.deal.product, c.deal.owner.username, c.from_stage.name, c.to_stage.name): c for c in changes}
+    assert set(moves) == {("GTX Pro", "rita", "Meeting", "Won"), ("MG Special", "rita", "Lead", "Meeting"),
+                          ("GTX Pro", "ronja", "Proposal", "Lost")}
+    # Nobody knows how long A1 was in Meeting: the import never said when it got there.
+    assert all(c.seconds_in_from_stage is None for c in changes)
+    won_move = moves[("GTX Pro", "rita", "Meeting", "Won")]
+    assert won_move.changed_at.date() == dt.date(2024, 2, 10)  # the close date the file states
+    a2.refresh_from_db()
+    assert a2.stage_entered_at is None  # moved to Meeting at a moment the file does not state
+    # Each move is the owner's give, recorded once, by the one stage-move service.
+    events = UsageEvent.objects.filter(kind=EventKind.DEAL_STAGE_CHANGED, source=EventSource.IMPORT)
+    assert sorted(e.user.username for e in events) == ["rita", "rita", "ronja"]
+    assert {e.idempotency_key for e in events} == {f"stagechange:{c.pk}" for c in changes}
+    third = imported_job(world.lene, csv_upload(second, delimiter=","), django_capture_on_commit_callbacks,
+                         kind="deals")
+    assert (third.imported_rows, third.updated_rows, third.skipped_duplicates) == (0, 0, 4)
+    assert DealStageChange.objects.count() == 3
+
+
+def test_unknown_accounts_of_deals_may_be_left_empty(world: World, django_capture_on_commit_callbacks: Any) -> None:
+    rows = [DEAL_HEADER, ["Pilot", "Nowhere Ltd", "Lead", "2024-01-01", "", ""]]
+    rejected = previewed_job(world.rita, csv_upload(rows), kind="deals", unknown_accounts="reject")
+    assert rejected.preview["problem_rows"] == 1
+    job = imported_job(world.rita, csv_upload(rows), django_capture_on_commit_callbacks, kind="deals",
+                       unknown_accounts="leave_empty")
+    assert job.imported_rows == 1
+    assert Deal.objects.get(name="Pilot").account is None
+    assert not Account.objects.filter(name="Nowhere Ltd").exists()
+    activities = services.import_job_create(owner=world.rita, uploaded=csv_upload([HEADER, *GOOD_ROWS]),
+                                            kind="activities")
+    with pytest.raises(ValidationError):  # an activity is always with an account
+        services.import_job_map(job=activities, mapping=activities.mapping, unknown_accounts="leave_empty")
 
 
 def test_a_lead_may_import_for_named_people_and_unknown_people_are_rejected(
@@ -157,13 +230,13 @@ def test_only_a_lead_may_map_an_owner_column(world: World) -> None:
     job = services.import_job_create(owner=world.rita, uploaded=csv_upload(rows), kind="activities")
     assert "owner" not in job.mapping
     with pytest.raises(ValidationError):
-        services.import_job_map(job=job, mapping={**job.mapping, "owner": 3}, create_unknown_accounts=True)
+        services.import_job_map(job=job, mapping={**job.mapping, "owner": 3}, unknown_accounts="create")
 
 
 def test_mapping_must_name_every_required_field(world: World) -> None:
     job = services.import_job_create(owner=world.rita, uploaded=csv_upload([HEADER, GOOD_ROWS[0]]), kind="activities")
     with pytest.raises(ValidationError) as raised:
-        services.import_job_map(job=job, mapping={"date": 0}, create_unknown_accounts=True)
+        services.import_job_map(job=job, mapping={"date": 0}, unknown_accounts="create")
     assert len(raised.value.messages) == 2
 
 
@@ -235,7 +308,7 @@ def test_a_stale_page_cannot_remap_an_import_that_has_started(world: World) -> N
     stale = services.ImportJob.objects.get(pk=job.pk)  # loaded by a tab opened before "Import" was pressed
     services.ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
     with pytest.raises(ValidationError):
-        services.import_job_map(job=stale, mapping=stale.mapping, create_unknown_accounts=True)
+        services.import_job_map(job=stale, mapping=stale.mapping, unknown_accounts="create")
     with pytest.raises(ValidationError):
         services.import_job_preview(job=stale)
     job.refresh_from_db()
@@ -291,3 +364,32 @@ def test_a_lost_import_is_resumed_by_the_periodic_job_and_only_once(
     assert job.imported_rows == 1
     with django_capture_on_commit_callbacks(execute=True):
         assert services.import_jobs_resume_stalled(now=later) == []
+
+
+def test_owners_match_by_username_email_full_name_or_crm_id_and_ambiguity_names_the_candidates(
+    world: World, django_capture_on_commit_callbacks: Any,
+) -> None:
+    from apps.identities.services import external_identity_add
+
+    external_identity_add(organisation_id=world.org.pk, user_id=world.ronja.pk, source="salesforce",
+                          external_id="005000000000001")
+    # Two people share a full name: that name alone cannot say whose deal it is.
+    twin = factories.UserFactory(username="rita2", first_name="Rita", last_name="Test", email="rita2@example.com")
+    factories.MembershipFactory(user=twin, role=world.roles["sales_rep"], organisation=world.org)
+    solo = factories.UserFactory(username="kim", first_name="Kim", last_name="Æbelø", email="kim@example.com")
+    factories.MembershipFactory(user=solo, role=world.roles["sales_rep"], organisation=world.org)
+    rows = [["Dato", "Type", "Kunde", "Sælger"],
+            ["20-10-2023", "call", "Acme", "  kim   ÆBELØ "],  # full name, any case and spacing
+            ["20-10-2023", "call", "Acme", "005000000000001AAA"],  # the 18-character form of ronja's id
+            ["20-10-2023", "call", "Acme", "Rita Test"],
+            ["20-10-2023", "call", "Acme", "RITA"]]
+    job = imported_job(world.lene, csv_upload(rows), django_capture_on_commit_callbacks)
+    assert (job.imported_rows, job.error_rows) == (3, 1)
+    owners = sorted(Activity.objects.values_list("owner__username", flat=True))
+    assert owners == ["kim", "rita", "ronja"]
+    problem = ImportRowError.objects.get(job=job)
+    assert problem.row_number == 4
+    assert problem.messages == [
+        "“Rita Test” is the name of 2 people: rita (rita@example.com), rita2 (rita2@example.com). "
+        "Use the username or e-mail."
+    ]

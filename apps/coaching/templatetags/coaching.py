@@ -9,7 +9,7 @@ register = template.Library()
 @register.filter
 def share(value: float | None) -> str:
     """Render a share between 0 and 1 as a whole percentage ("60 %"), or a dash."""
-    if value is None:
+    if not isinstance(value, int | float):
         return "–"
     return f"{value * 100:.0f} %"
 
@@ -17,6 +17,6 @@ def share(value: float | None) -> str:
 @register.filter
 def days(value: float | None) -> str:
     """Render days with one decimal in the active language's number format, or a dash."""
-    if value is None:
+    if not isinstance(value, int | float):
         return "–"
     return str(number_format(round(value, 1), decimal_pos=1))
