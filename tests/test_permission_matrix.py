@@ -62,6 +62,7 @@ MATRIX: list[tuple[str, Url, list[Expected]]] = [
     ("edit stage", lambda w: f"/organisation/pipeline/{w.stages[0].pk}/", [LOGIN, 403, 403, 403, 403, 200, 403, 403]),
     ("welcome page", lambda w: "/welcome/", [LOGIN, 403, 200, 200, 200, 200, 200, 200]),
     ("my recent activities", lambda w: "/activities/mine/", [LOGIN, 403, 200, 200, 200, 200, 200, 200]),
+    ("my deals", lambda w: "/activities/deals/", [LOGIN, 403, 200, 200, 200, 200, 200, 200]),
     ("correct rita's activity", lambda w: f"/activities/{_ritas_activity(w)}/correct/",
      [LOGIN, 403, 200, 404, 404, 404, 404, 404]),
 ]

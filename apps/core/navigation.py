@@ -24,6 +24,7 @@ NAV: list[tuple[str, Any, str, str]] = [
     ("dashboards:me", _("My score"), "member", "mine"),
     ("welcome:start", _("Getting started"), "member", "mine"),
     ("activities:log", _("Log activity"), "member", "mine"),
+    ("activities:deals", _("My deals"), "member", "mine"),
     ("digests:latest", _("My digest"), "member", "mine"),
     ("givegets:contracts", _("Give-Gets"), "member", "mine"),
     ("quickwins:milestones", _("Quick wins"), "member", "mine"),

@@ -15,7 +15,7 @@ from tests import factories
 from tests.conftest import World
 
 # What each test person's menu holds (url names), written out by hand from the audiences.
-MINE = ["dashboards:me", "welcome:start", "activities:log", "digests:latest", "givegets:contracts", "quickwins:milestones",
+MINE = ["dashboards:me", "welcome:start", "activities:log", "activities:deals", "digests:latest", "givegets:contracts", "quickwins:milestones",
         "pulse:mine", "imports:start", "trust:my_data", "adoption:mine"]
 EXPECTED_WORK = {
     "rita": ["ambassadors:list"],
