@@ -338,6 +338,8 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
 
     template_name = "people/set_password.html"
     post_reset_login = True
+    # Several backends are configured (the lockout one first); the session belongs to the model backend.
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
     success_url = reverse_lazy("welcome:start")
 
     def form_valid(self, form: Any) -> HttpResponse:
