@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import AbstractUser
+from django.core.servers.basehttp import WSGIServer
 from django.db import connection
 from django.test import Client
+from django.test.testcases import LiveServerThread
 
 from apps.activities.models import Stage
 from apps.roles.models import Organisation, Role, RoleKind, Team
@@ -23,6 +25,22 @@ from tests import factories
 django_settings.SECURE_SSL_REDIRECT = False
 django_settings.SESSION_COOKIE_SECURE = False
 django_settings.CSRF_COOKIE_SECURE = False
+
+
+class SerialLiveServer(WSGIServer):
+    """The browser tests' server, one request at a time.
+
+    On SQLite the live server's threads share the test's one in-memory connection; two requests
+    at once (a page and its session check, say) could then wait on each other for good. Served in
+    turn, each request has the connection alone; the server closes every connection after its
+    response, so a browser's idle keep-alive never blocks the next request.
+    """
+
+    def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+
+LiveServerThread.server_class = SerialLiveServer  # type: ignore[assignment]
 
 
 @dataclass
