@@ -329,7 +329,8 @@ def test_deals_last_activity_moves_forward_only_in_one_update_per_chunk(
     job = previewed_job(world.rita, csv_upload(rows))
     with django_capture_on_commit_callbacks(execute=False):
         services.import_job_start(job=job, language="en")
-    with django_assert_max_num_queries(20):  # not one UPDATE per deal
+    # Not one UPDATE per deal (11 deals here); PostgreSQL runs one more statement than SQLite (21).
+    with django_assert_max_num_queries(24):
         services.import_job_run(job_id=job.pk)
     fresh.refresh_from_db()
     assert fresh.last_activity_at == recent  # an older imported call does not make it look fresher
