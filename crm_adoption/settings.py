@@ -266,6 +266,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*"),
         "options": {"expires": 50},
     },
+    # Every 5 minutes: imported history older than the refresh horizon is scored (see HistoryBackfill).
+    "backfill-score-history": {
+        "task": "apps.scoring.tasks.backfill_score_history",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
+    },
     # Monday 00:15: freeze last week's snapshots so trends and gates read settled figures.
     "close-score-period": {
         "task": "apps.scoring.tasks.close_previous_period",

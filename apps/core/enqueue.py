@@ -24,6 +24,7 @@ CATCH_UP = {
     "apps.quickwins.tasks.refresh_quickwins_for_milestones": "the hourly refresh-quickwins run",
     "apps.imports.tasks.run_import": "the resume-stalled-imports run",
     # A role's new values: each person's next event (their drain) and Monday's period close.
+    "apps.scoring.tasks.backfill_score_history": "the backfill-score-history run every 5 minutes",
     "apps.scoring.tasks.recompute_user_scores": "each person's next refresh and the Monday period close",
 }
 

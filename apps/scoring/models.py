@@ -49,3 +49,26 @@ class ScoreSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.period_start}: {self.score}"
+
+
+class HistoryBackfill(models.Model):
+    """A person's weeks older than the refresh horizon that still have to be scored.
+
+    A refresh scores the last `MAX_BACKFILL_WEEKS` at once so a new event reaches its score in
+    seconds; imported history older than that is written here in the same transaction and scored
+    by the backfill job, so it survives a broker outage and a killed worker.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="score_backfill"
+    )
+    first_monday = models.DateField(_("score from the week starting"))
+    requested_at = models.DateTimeField(_("requested at"))
+
+    class Meta:
+        verbose_name = _("history to score")
+        verbose_name_plural = _("history to score")
+        ordering = ["requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} from {self.first_monday}"

@@ -16,12 +16,13 @@ from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from apps.core.enqueue import task_enqueue_on_commit
 from apps.core.periods import ROLLING_WEEKS, period_for_monday, week_start
 from apps.givegets.models import Delivery, GiveGetContract
 from apps.pulse.models import PulseResponse
 from apps.roles.models import DEFAULT_ENTRY_CAP_SECONDS, Membership
 from apps.scoring import equation
-from apps.scoring.models import ScoreSnapshot
+from apps.scoring.models import HistoryBackfill, ScoreSnapshot
 from apps.suggestions.acted_on import accepted_pending_counts
 from apps.usage.kinds import CONTRIBUTION_KINDS, GIVE_KIND_DEFAULT_MINUTES, GIVE_KINDS
 from apps.usage.models import UsageEvent
@@ -30,6 +31,7 @@ from apps.usage.rollups import RollupRow, rollup_rows_from_events, rollups_of, r
 User = get_user_model()
 PULSE_WINDOW = dt.timedelta(days=30)
 MAX_BACKFILL_WEEKS = 26
+BACKFILL_TASK = "apps.scoring.tasks.backfill_score_history"
 
 
 @dataclass
@@ -324,12 +326,11 @@ def _first_stale_monday(user_ids: Sequence[int], today: dt.date) -> dict[int, dt
         .values_list("user_id", "first")
     )
     this_monday = week_start(today)
-    oldest_allowed = this_monday - dt.timedelta(weeks=MAX_BACKFILL_WEEKS)
     earliest: dict[int, dt.date] = {}
     for user_id in user_ids:
         first = first_new_event.get(user_id)
         monday = week_start(timezone.localtime(first).date()) if first else this_monday
-        earliest[user_id] = max(min(monday, this_monday), oldest_allowed)
+        earliest[user_id] = min(monday, this_monday)
     return earliest
 
 
@@ -349,27 +350,108 @@ def scores_refresh_marked(since_by_user: Mapping[int, dt.datetime], today: dt.da
     """
     today = today or timezone.localdate()
     this_monday = week_start(today)
-    oldest_allowed = this_monday - dt.timedelta(weeks=MAX_BACKFILL_WEEKS)
     first_mondays = {
-        user_id: max(min(week_start(timezone.localtime(since).date()), this_monday), oldest_allowed)
+        user_id: min(week_start(timezone.localtime(since).date()), this_monday)
         for user_id, since in since_by_user.items()
     }
     return _scores_refresh_from(first_mondays, today)
 
 
+def refresh_horizon(today: dt.date) -> dt.date:
+    """Return the oldest week a refresh scores at once; older weeks go to the history backfill."""
+    return week_start(today) - dt.timedelta(weeks=MAX_BACKFILL_WEEKS)
+
+
 def _scores_refresh_from(first_monday_by_user: Mapping[int, dt.date], today: dt.date) -> int:
-    """Recompute each user from their first Monday through this week; return snapshots written."""
+    """Recompute each user from their first Monday through this week; return snapshots written.
+
+    Weeks older than the refresh horizon (imported history) are handed to the history backfill,
+    so one old import cannot hold up everyone else's fresh scores.
+    """
+    horizon = refresh_horizon(today)
+    older = {user_id: monday for user_id, monday in first_monday_by_user.items() if monday < horizon}
+    if older:
+        history_backfill_request(first_monday_by_user=older)
     by_first_week: dict[dt.date, list[int]] = defaultdict(list)
     for user_id, monday in sorted(first_monday_by_user.items()):
-        by_first_week[monday].append(user_id)
+        by_first_week[max(monday, horizon)].append(user_id)
+    return sum(_scores_compute_weeks(group, first_monday, week_start(today))
+               for first_monday, group in by_first_week.items())
+
+
+def _scores_compute_weeks(
+    user_ids: Sequence[int], first_monday: dt.date, last_monday: dt.date, *, chunk_weeks: int = MAX_BACKFILL_WEEKS
+) -> int:
+    """Score these users for every week from `first_monday` to `last_monday`, oldest weeks first.
+
+    In chunks, so memory stays bounded however long the history; each chunk reads the scores
+    the previous one stored (a status looks at the two weeks before it).
+    """
     computed = 0
-    this_monday = week_start(today)
-    for first_monday, group in by_first_week.items():
-        weeks = (this_monday - first_monday).days // 7 + 1
-        mondays = [first_monday + dt.timedelta(weeks=i) for i in range(weeks)]
+    weeks = (last_monday - first_monday).days // 7 + 1
+    for start in range(0, weeks, chunk_weeks):
+        mondays = [first_monday + dt.timedelta(weeks=i) for i in range(start, min(start + chunk_weeks, weeks))]
         # Later weeks' rolling windows include the changed week too.
-        computed += len(scores_compute(user_ids=group, mondays=mondays))
+        computed += len(scores_compute(user_ids=user_ids, mondays=mondays))
     return computed
+
+
+def history_backfill_request(*, first_monday_by_user: Mapping[int, dt.date]) -> None:
+    """Record that these people's weeks from the given Mondays still need scoring; keep the earliest.
+
+    Written in the caller's transaction; the backfill job is asked to start after commit, and its
+    periodic run finds the rows if the broker refused.
+    """
+    if not first_monday_by_user:
+        return
+    existing = dict(
+        HistoryBackfill.objects.filter(user_id__in=list(first_monday_by_user)).values_list("user_id", "first_monday")
+    )
+    now = timezone.now()
+    HistoryBackfill.objects.bulk_create(
+        [
+            HistoryBackfill(user_id=user_id, first_monday=min(monday, existing.get(user_id, monday)), requested_at=now)
+            for user_id, monday in sorted(first_monday_by_user.items())
+        ],
+        update_conflicts=True,
+        unique_fields=["user"],
+        update_fields=["first_monday", "requested_at"],
+    )
+    task_enqueue_on_commit(BACKFILL_TASK)
+
+
+def history_backfill_run(*, people: int = 200, today: dt.date | None = None) -> int:
+    """Score the waiting history of up to `people` people, oldest request first; return snapshots written.
+
+    Each person is scored from their first waiting week up to two weeks past the refresh
+    horizon (those two weeks' statuses depend on the older scores), then their row is removed
+    unless a newer request came in meanwhile. Safe to run twice or side by side: it only
+    recomputes what the log says.
+    """
+    today = today or timezone.localdate()
+    horizon = refresh_horizon(today)
+    waiting = list(HistoryBackfill.objects.order_by("requested_at", "user_id")[:people])
+    by_first_week: dict[dt.date, list[int]] = defaultdict(list)
+    for row in waiting:
+        by_first_week[row.first_monday].append(row.user_id)
+    computed = sum(
+        _scores_compute_weeks(group, first_monday, max(first_monday, horizon + dt.timedelta(weeks=1)))
+        for first_monday, group in sorted(by_first_week.items())
+    )
+    done = Q()
+    for row in waiting:
+        done |= Q(user_id=row.user_id, first_monday=row.first_monday, requested_at=row.requested_at)
+    if waiting:
+        HistoryBackfill.objects.filter(done).delete()
+    return computed
+
+
+def history_backfill_waiting(*, user_ids: Sequence[int] | None = None) -> int:
+    """Return how many people (of `user_ids`, or of everyone) still have older weeks waiting to be scored."""
+    rows = HistoryBackfill.objects.all()
+    if user_ids is not None:
+        rows = rows.filter(user_id__in=user_ids)
+    return rows.count()
 
 
 def scored_user_ids() -> list[int]:

@@ -29,3 +29,9 @@ def close_previous_period() -> int:
 def reconcile_stale_scores() -> int:
     """Recompute anyone whose events are newer than their latest snapshot."""
     return services.scores_refresh_users(user_ids=services.stale_user_ids())
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def backfill_score_history() -> int:
+    """Score imported history older than the refresh horizon, a few hundred people per run."""
+    return services.history_backfill_run()
