@@ -15,7 +15,7 @@ from apps.coaching.selectors import deal_figures
 from apps.core.charts import Point, sparkline
 from apps.core.periods import rolling_window, week_start
 from apps.givegets.selectors import contract_weeks, contracts_overview
-from apps.quickwins.selectors import milestone_summaries, open_nudges, results_by_user
+from apps.quickwins.selectors import ON_TIME_BASIS, milestone_summaries, open_nudges, results_by_user
 from apps.roles.models import Team
 from apps.rollout.selectors import phases_adoption
 from apps.scoring.explain import explain, shown_net_minutes
@@ -119,6 +119,7 @@ def lead_dashboard(*, organisation_id: int, today: dt.date | None = None) -> dic
         "contracts": [row for row in contracts if row.contract.is_active],
         "contracts_week": last_monday,
         "milestones": milestone_summaries(organisation_id=organisation_id),
+        "quickwin_basis": ON_TIME_BASIS,
         "window_start": start,
         "window_end": end - dt.timedelta(days=1),
     }

@@ -58,7 +58,8 @@ def milestones(request: HttpRequest) -> HttpResponse:
                     title=_("%(role)s: people by days from go-live to first quick win") % {"role": ttfv.role.name},
                 ),
             })
-        return render(request, "quickwins/lead.html", {"summaries": summaries, "charts": charts})
+        return render(request, "quickwins/lead.html",
+                      {"summaries": summaries, "charts": charts, "basis": selectors.ON_TIME_BASIS})
     today = timezone.localdate()
     context: dict[str, Any] = {
         "own": selectors.own_milestones(user_id=membership.user_id, role_id=membership.role_id, today=today),

@@ -18,7 +18,8 @@ from django.utils import timezone
 from apps.core.periods import week_start
 from apps.givegets.models import DeliveryKind
 from apps.pulse.models import PulseResponse
-from apps.quickwins.models import QuickWinResult, QuickWinStatus
+from apps.quickwins.models import QuickWinResult
+from apps.quickwins.selectors import on_time_counts
 from apps.roles.models import Membership, TeamMember
 from apps.rollout.gates import GateMeasurements, whole_weeks_between
 from apps.rollout.models import GateEvaluation, PhaseEvent, PhaseStatus, RolloutPhase
@@ -29,7 +30,6 @@ PULSE_WINDOW = dt.timedelta(days=30)
 MAX_TREND_WEEKS = 26
 # Statuses whose phase has been taken into use: their people have a go-live date.
 STARTED_STATUSES = (PhaseStatus.LIVE, PhaseStatus.GATE_PASSED, PhaseStatus.GATE_FAILED, PhaseStatus.COMPLETED)
-DECIDED_QUICKWIN_STATUSES = (QuickWinStatus.ON_TIME, QuickWinStatus.LATE, QuickWinStatus.MISSED)
 
 
 def _covered_people(phase_id: Any, organisation_id: Any) -> QuerySet:
@@ -125,10 +125,7 @@ def gate_measurements(
     covered = _people_within_teams(phase_people(phase), team_ids)
     people = covered.values("pk")
     scores = net_beneficiary_total(ScoreSnapshot.objects.filter(user__in=people, period_start=week_start(today)))
-    quickwins = QuickWinResult.objects.filter(user__in=people).aggregate(
-        decided=Count("pk", filter=Q(status__in=DECIDED_QUICKWIN_STATUSES)),
-        on_time=Count("pk", filter=Q(status=QuickWinStatus.ON_TIME)),
-    )
+    quickwins_on_time, quickwins_decided = on_time_counts(QuickWinResult.objects.filter(user__in=people))
     window_end = dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone())
     # Halve the mean of the sums in Python: SQLite would divide each whole-number sum as an integer.
     pulse = PulseResponse.objects.filter(
@@ -142,8 +139,8 @@ def gate_measurements(
     measured = GateMeasurements(
         scored=scores["scored"],
         net_beneficiaries=scores["net_beneficiaries"],
-        quickwins_decided=quickwins["decided"],
-        quickwins_on_time=quickwins["on_time"],
+        quickwins_decided=quickwins_decided,
+        quickwins_on_time=quickwins_on_time,
         weeks_live=whole_weeks_between(phase.go_live_on, today) if started else None,
         pulse_responses=pulse["responses"],
         pulse_people=pulse["people"],

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apps.core.periods import week_start
 from apps.demo.seed import seed_demo
+from apps.quickwins.models import QuickWinResult, QuickWinStatus
 from apps.roles.models import Team
 from apps.rollout import services as rollout_services
 from apps.rollout.models import RolloutPhase
@@ -120,3 +121,36 @@ def test_lead_page_queries_do_not_grow_with_phases(client: Any) -> None:
         )
         extra.teams.set(teams)
     assert count() == with_demo_phases
+
+
+def test_quickwin_on_time_share_agrees_on_lead_quickwins_and_the_phase_gate(client: Any) -> None:
+    seed_demo()
+    today = timezone.localdate()
+    results = list(QuickWinResult.objects.all())
+    assert {r.status for r in results} >= {QuickWinStatus.ON_TIME, QuickWinStatus.MISSED}
+
+    def by_hand(rows: list[QuickWinResult]) -> tuple[int, int]:
+        decided = [r for r in rows if r.status in ("on_time", "late", "missed")]
+        return sum(1 for r in decided if r.status == "on_time"), len(decided)
+
+    lene = _as(client, "lene")
+    lead = lene.get(reverse("dashboards:lead"))
+    quickwins = lene.get(reverse("quickwins:milestones"))
+    for page in (lead, quickwins):
+        assert 'data-testid="quickwin-basis"' in page.content.decode()
+    lead_rows = {r.milestone.pk: r for r in lead.context["milestones"]}
+    page_rows = {r.milestone.pk: r for r in quickwins.context["summaries"]}
+    assert lead_rows
+    assert lead_rows.keys() == page_rows.keys()
+    for milestone_id, row in lead_rows.items():
+        on_time, decided = by_hand([r for r in results if r.milestone_id == milestone_id])
+        assert (row.on_time, row.decided) == (page_rows[milestone_id].on_time, page_rows[milestone_id].decided)
+        assert (row.on_time, row.decided) == (on_time, decided)
+        assert row.on_time_pct == page_rows[milestone_id].on_time_pct == (100 * on_time / decided if decided else None)
+
+    for phase in RolloutPhase.objects.all():
+        rollout_services.gate_evaluate(phase=phase, today=today)
+        people = {p.pk for p in phase_people(phase)}
+        stored = lene.get(reverse("rollout:detail", args=[phase.pk])).context["evaluation"].values["quickwins_on_time"]
+        on_time, decided = by_hand([r for r in results if r.user_id in people])
+        assert (stored["numerator"], stored["denominator"]) == (on_time, decided)
