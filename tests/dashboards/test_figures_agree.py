@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apps.core.periods import week_start
 from apps.demo.seed import seed_demo
+from apps.givegets.models import ContractStatus
 from apps.quickwins.models import QuickWinResult, QuickWinStatus
 from apps.roles.models import Team
 from apps.rollout import services as rollout_services
@@ -79,6 +80,13 @@ def test_lead_and_contracts_use_the_same_settled_week_and_the_week_in_progress_i
     lead_shares = {r.contract.pk: r.honoured_pct for r in lead.context["contracts"]}
     page_shares = {r.contract.pk: r.honoured_pct for r in contracts.context["overview"].rows if r.contract.is_active}
     assert lead_shares == page_shares
+    # And both equal a count by hand of the stored statuses of that week: honoured ÷ (honoured + broken).
+    statuses = list(ContractStatus.objects.filter(period_start=last_settled))
+    assert statuses
+    for contract_id, share in lead_shares.items():
+        mine = [s.status for s in statuses if s.contract_id == contract_id]
+        honoured, broken = mine.count("honoured"), mine.count("broken")
+        assert share == (100 * honoured / (honoured + broken) if honoured + broken else None)
 
 
 def test_a_phase_that_passed_earlier_but_not_now_says_both_apart(client: Any) -> None:
