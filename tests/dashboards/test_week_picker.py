@@ -1,12 +1,18 @@
 """Dashboards for a chosen week, and a pointer to the latest data when the window is empty."""
 
 import datetime as dt
+from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from apps.core.periods import week_choice, week_start
+from apps.scoring.models import HistoryBackfill, ScoreSnapshot
+from apps.usage.kinds import EventKind, EventSource
+from apps.usage.services import usage_event_record
 from tests.conftest import World
+from tests.factories import aware
 from tests.rollout.factories import snapshot
 
 TODAY = dt.date(2026, 12, 2)  # a Wednesday
@@ -71,3 +77,23 @@ def test_the_lead_page_takes_a_week_too(world: World) -> None:
     page = world.client_for(world.lene).get(f"/lead/?week={earlier.isoformat()}").content.decode()
     assert 'data-testid="week-shown"' in page
     assert f"{earlier.day} " in page
+
+
+@pytest.mark.django_db
+def test_imported_history_older_than_the_refresh_horizon_is_scored_for_its_own_week(
+    world: World, django_capture_on_commit_callbacks: Any,
+) -> None:
+    """A CRM export from over a year ago: its week gets a score, shown when that week is chosen."""
+    old_monday = week_start(timezone.localdate()) - dt.timedelta(weeks=60)
+    with django_capture_on_commit_callbacks(execute=True):
+        for n, kind in enumerate([EventKind.CALL_LOGGED, EventKind.MEETING_LOGGED]):
+            usage_event_record(user_id=world.rita.pk, kind=kind, source=EventSource.IMPORT,
+                               occurred_at=aware(old_monday + dt.timedelta(days=1 + n), 10),
+                               idempotency_key=f"crm-export-{n}", duration_seconds=240)
+
+    old = ScoreSnapshot.objects.get(user=world.rita, period_start=old_monday)
+    assert old.give_minutes == Decimal("8.00")  # two entries of 4 minutes
+    assert not HistoryBackfill.objects.exists()
+    page = world.client_for(world.rita).get(f"/me/?week={old_monday.isoformat()}").content.decode()
+    assert "Net loser" in page
+    assert 'data-testid="latest-data"' not in page
