@@ -22,7 +22,7 @@ from apps.activities.models import Account, Deal, Stage
 from apps.activities.selectors import open_deals
 from apps.core.types import AuthenticatedHttpRequest
 from apps.roles.decorators import member_required
-from apps.roles.policies import membership_of
+from apps.roles.policies import member_organisation_id
 
 
 class DealForm(forms.Form):
@@ -39,12 +39,6 @@ class DealForm(forms.Form):
         self.fields["stage"].queryset = _open_stages(organisation_id)  # type: ignore[attr-defined]
 
 
-def _organisation_id(request: AuthenticatedHttpRequest) -> int:
-    membership = membership_of(request.user)
-    assert membership is not None  # member_required let the request in
-    return membership.organisation_id
-
-
 def _open_stages(organisation_id: int) -> QuerySet[Stage]:
     return Stage.objects.filter(organisation_id=organisation_id, is_won=False, is_lost=False).order_by("order")
 
@@ -52,7 +46,7 @@ def _open_stages(organisation_id: int) -> QuerySet[Stage]:
 @member_required
 def deals(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The person's open deals with a stage picker each, and the form to open a new one."""
-    organisation_id = _organisation_id(request)
+    organisation_id = member_organisation_id(request.user)
     form = DealForm(request.POST or None, organisation_id=organisation_id)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

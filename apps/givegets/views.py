@@ -20,15 +20,9 @@ from apps.givegets.forms import ContractForm
 from apps.givegets.models import ContractStatus, GiveGetContract
 from apps.roles.decorators import member_required, project_lead_required
 from apps.roles.models import Membership, Role
-from apps.roles.policies import is_manager, is_project_lead, managed_users, membership_of
+from apps.roles.policies import is_manager, is_project_lead, managed_users, member_membership
 
 TREND_WEEKS = 8
-
-
-def _membership(request: HttpRequest) -> Membership:
-    membership = membership_of(request.user)
-    assert membership is not None  # guaranteed by the role decorators
-    return membership
 
 
 def _week_label(monday: dt.date) -> str:
@@ -38,7 +32,7 @@ def _week_label(monday: dt.date) -> str:
 @member_required
 def contracts(request: HttpRequest) -> HttpResponse:
     """Show the lead every contract and its kept promises; show anyone else their own."""
-    membership = _membership(request)
+    membership = member_membership(request.user)
     if is_project_lead(request.user):
         return _lead_page(request, membership=membership)
     return _own_page(request, membership=membership, mondays=recent_mondays(timezone.localdate(), TREND_WEEKS))
@@ -133,7 +127,7 @@ def _contract_of_lead(membership: Membership, contract_id: int) -> GiveGetContra
 
 
 def _save_contract(request: HttpRequest, *, contract: GiveGetContract | None) -> HttpResponse:
-    membership = _membership(request)
+    membership = member_membership(request.user)
     roles = _organisation_roles(membership)
     if request.method == "POST":
         form = ContractForm(request.POST, roles=roles)
@@ -169,14 +163,14 @@ def contract_create(request: HttpRequest) -> HttpResponse:
 
 @project_lead_required
 def contract_edit(request: HttpRequest, contract_id: int) -> HttpResponse:
-    return _save_contract(request, contract=_contract_of_lead(_membership(request), contract_id))
+    return _save_contract(request, contract=_contract_of_lead(member_membership(request.user), contract_id))
 
 
 @require_POST
 @project_lead_required
 def contract_set_active(request: HttpRequest, contract_id: int) -> HttpResponse:
     """Deactivate or reactivate a contract (POST active=0/1)."""
-    contract = _contract_of_lead(_membership(request), contract_id)
+    contract = _contract_of_lead(member_membership(request.user), contract_id)
     is_active = request.POST.get("active") == "1"
     services.contract_set_active(contract=contract, is_active=is_active)
     messages.success(request, _("Contract reactivated.") if is_active else _("Contract deactivated."))
@@ -186,7 +180,7 @@ def contract_set_active(request: HttpRequest, contract_id: int) -> HttpResponse:
 @require_POST
 @project_lead_required
 def install_defaults(request: HttpRequest) -> HttpResponse:
-    created = services.contracts_install_defaults(organisation_id=_membership(request).organisation_id)
+    created = services.contracts_install_defaults(organisation_id=member_membership(request.user).organisation_id)
     if created:
         messages.success(request, ngettext(
             "%(count)d default contract installed.", "%(count)d default contracts installed.", len(created)

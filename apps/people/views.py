@@ -27,14 +27,8 @@ from apps.people.onboarding import onboarding_for
 from apps.people.services import people_import
 from apps.roles.decorators import member_required, project_lead_required
 from apps.roles.models import Membership, Team
-from apps.roles.policies import membership_of
+from apps.roles.policies import member_membership, member_organisation_id
 from apps.roles.selectors import audit_entries
-
-
-def _organisation_id(request: AuthenticatedHttpRequest) -> int:
-    membership = membership_of(request.user)
-    assert membership is not None  # project_lead_required let them in
-    return membership.organisation_id
 
 
 def _person_or_404(organisation_id: int, user_id: int) -> User:
@@ -50,7 +44,7 @@ def _base_url(request: AuthenticatedHttpRequest) -> str:
 
 @project_lead_required
 def people_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    organisation_id = _organisation_id(request)
+    organisation_id = member_organisation_id(request.user)
     form = PersonAddForm(request.POST or None, organisation_id=organisation_id)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -81,7 +75,7 @@ def people_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @project_lead_required
 def person_edit(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
-    organisation_id = _organisation_id(request)
+    organisation_id = member_organisation_id(request.user)
     person = _person_or_404(organisation_id, user_id)
     membership = Membership.objects.select_related("role").get(user=person, organisation_id=organisation_id)
     role_form = RoleSetForm(initial={"role": membership.role_id}, organisation_id=organisation_id)
@@ -132,7 +126,7 @@ def person_edit(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse
 @require_POST
 @project_lead_required
 def person_invite(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
-    person = _person_or_404(_organisation_id(request), user_id)
+    person = _person_or_404(member_organisation_id(request.user), user_id)
     services.invitation_send(user=person, base_url=_base_url(request))
     messages.success(request, _("A new invitation was sent to %(email)s.") % {"email": person.email})
     return redirect("people:edit", user_id=person.pk)
@@ -141,7 +135,7 @@ def person_invite(request: AuthenticatedHttpRequest, user_id: int) -> HttpRespon
 @require_POST
 @project_lead_required
 def person_active(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
-    organisation_id = _organisation_id(request)
+    organisation_id = member_organisation_id(request.user)
     person = _person_or_404(organisation_id, user_id)
     active = request.POST.get("active") == "1"
     try:
@@ -198,7 +192,7 @@ def people_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @project_lead_required
 def people_import_preview(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
-    organisation_id = _organisation_id(request)
+    organisation_id = member_organisation_id(request.user)
     path, extension = _upload_path(request, token)
     people_file = people_file_open(path, extension)
     mapping = dict(people_file.mapping)
@@ -252,7 +246,7 @@ def _errors_onto(form: StageForm, error: ValidationError) -> None:
 
 @project_lead_required
 def stage_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    organisation_id = _organisation_id(request)
+    organisation_id = member_organisation_id(request.user)
     context = {
         "stages": selectors.stages_of_organisation(organisation_id=organisation_id),
         "history": audit_entries(organisation_id=organisation_id, target_type="stage", limit=20),
@@ -262,7 +256,7 @@ def stage_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @project_lead_required
 def stage_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    organisation_id = _organisation_id(request)
+    organisation_id = member_organisation_id(request.user)
     form = StageForm(request.POST or None, initial={
         "order": selectors.next_open_stage_order(organisation_id=organisation_id), "outcome": "open",
     })
@@ -280,7 +274,7 @@ def stage_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @project_lead_required
 def stage_edit(request: AuthenticatedHttpRequest, stage_id: int) -> HttpResponse:
-    organisation_id = _organisation_id(request)
+    organisation_id = member_organisation_id(request.user)
     stage = _stage_or_404(organisation_id, stage_id)
     form = StageForm(request.POST or None, initial={
         "name": _(stage.name), "order": stage.order, "outcome": services.stage_outcome(stage),
@@ -312,7 +306,7 @@ def stage_edit(request: AuthenticatedHttpRequest, stage_id: int) -> HttpResponse
 @require_POST
 @project_lead_required
 def stage_move(request: AuthenticatedHttpRequest, stage_id: int) -> HttpResponse:
-    stage = _stage_or_404(_organisation_id(request), stage_id)
+    stage = _stage_or_404(member_organisation_id(request.user), stage_id)
     services.stage_move(stage=stage, actor_id=request.user.pk, direction=-1 if request.POST.get("to") == "up" else 1)
     return redirect("pipeline:stages")
 
@@ -320,7 +314,7 @@ def stage_move(request: AuthenticatedHttpRequest, stage_id: int) -> HttpResponse
 @require_POST
 @project_lead_required
 def stage_delete(request: AuthenticatedHttpRequest, stage_id: int) -> HttpResponse:
-    stage = _stage_or_404(_organisation_id(request), stage_id)
+    stage = _stage_or_404(member_organisation_id(request.user), stage_id)
     try:
         services.stage_delete(stage=stage, actor_id=request.user.pk)
     except ValidationError as error:
@@ -351,7 +345,6 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
 @member_required
 def welcome(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What the CRM gives this person, their week-one quick win and one next step."""
-    membership = membership_of(request.user)
-    assert membership is not None  # member_required let them in
+    membership = member_membership(request.user)
     context = {"onboarding": onboarding_for(user=request.user, membership=membership, today=timezone.localdate())}
     return render(request, "people/welcome.html", context)

@@ -21,7 +21,7 @@ from apps.pulse.forms import PulseCheckForm, PulseSettingsForm
 from apps.pulse.items import PULSE_ITEMS, SCALE_LABELS
 from apps.roles.decorators import manager_required, member_required, project_lead_required
 from apps.roles.models import Team
-from apps.roles.policies import managed_team_ids, managed_users, membership_of, organisation_users
+from apps.roles.policies import managed_team_ids, managed_users, member_membership, organisation_users
 
 TREND_PERIODS = 6
 
@@ -129,8 +129,7 @@ def _aggregates_context(request: HttpRequest, *, people: QuerySet, teams: QueryS
 @project_lead_required
 def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Show the organisation's pulse: means per period, per team and the spread, groups of 5+ only."""
-    membership = membership_of(request.user)
-    assert membership is not None  # project_lead_required guarantees a membership
+    membership = member_membership(request.user)
     context = _aggregates_context(
         request, people=organisation_users(request.user),
         teams=Team.objects.filter(organisation_id=membership.organisation_id),
@@ -152,8 +151,7 @@ def team(request: AuthenticatedHttpRequest) -> HttpResponse:
 @project_lead_required
 def settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Let the lead set how often people are asked (at least every 14 days) or switch it off."""
-    membership = membership_of(request.user)
-    assert membership is not None  # project_lead_required guarantees a membership
+    membership = member_membership(request.user)
     current = selectors.pulse_settings_for(organisation_id=membership.organisation_id)
     if request.method == "POST":
         form = PulseSettingsForm(request.POST)

@@ -17,16 +17,10 @@ from apps.quickwins.forms import MilestoneForm
 from apps.quickwins.models import Nudge, QuickWinMilestone
 from apps.roles.decorators import member_required, project_lead_required
 from apps.roles.models import Membership, Role
-from apps.roles.policies import is_manager, is_project_lead, managed_users, membership_of
+from apps.roles.policies import is_manager, is_project_lead, managed_users, member_membership
 
 # Days after go-live shown one bar each; later first wins share the last bar.
 HISTOGRAM_LAST_DAY = 14
-
-
-def _membership(request: HttpRequest) -> Membership:
-    membership = membership_of(request.user)
-    assert membership is not None  # guaranteed by the role decorators
-    return membership
 
 
 def _histogram_bars(histogram: dict[int, int]) -> list[tuple[str, int]]:
@@ -44,7 +38,7 @@ def _histogram_bars(histogram: dict[int, int]) -> list[tuple[str, int]]:
 @member_required
 def milestones(request: HttpRequest) -> HttpResponse:
     """Show the lead every milestone and time to first value; anyone else their own (and their teams')."""
-    membership = _membership(request)
+    membership = member_membership(request.user)
     if is_project_lead(request.user):
         summaries = selectors.milestone_summaries(organisation_id=membership.organisation_id)
         charts = []
@@ -87,7 +81,7 @@ def _milestone_of_lead(membership: Membership, milestone_id: int) -> QuickWinMil
 
 
 def _save_milestone(request: HttpRequest, *, milestone: QuickWinMilestone | None) -> HttpResponse:
-    roles = _organisation_roles(_membership(request))
+    roles = _organisation_roles(member_membership(request.user))
     if request.method == "POST":
         form = MilestoneForm(request.POST, roles=roles)
         if form.is_valid():
@@ -119,13 +113,13 @@ def milestone_create(request: HttpRequest) -> HttpResponse:
 
 @project_lead_required
 def milestone_edit(request: HttpRequest, milestone_id: int) -> HttpResponse:
-    return _save_milestone(request, milestone=_milestone_of_lead(_membership(request), milestone_id))
+    return _save_milestone(request, milestone=_milestone_of_lead(member_membership(request.user), milestone_id))
 
 
 @project_lead_required
 def milestone_delete(request: HttpRequest, milestone_id: int) -> HttpResponse:
     """Ask for confirmation (GET), then delete the milestone and its results (POST)."""
-    milestone = _milestone_of_lead(_membership(request), milestone_id)
+    milestone = _milestone_of_lead(member_membership(request.user), milestone_id)
     if request.method == "POST":
         services.milestone_delete(milestone=milestone)
         messages.success(request, _("Milestone deleted."))
@@ -139,7 +133,7 @@ def milestone_delete(request: HttpRequest, milestone_id: int) -> HttpResponse:
 @member_required
 def nudge_read(request: HttpRequest, nudge_id: int) -> HttpResponse:
     """Mark one of your own nudges read; other people's nudges do not exist for you."""
-    nudge = Nudge.objects.filter(pk=nudge_id, user_id=_membership(request).user_id).first()
+    nudge = Nudge.objects.filter(pk=nudge_id, user_id=member_membership(request.user).user_id).first()
     if nudge is None:
         raise Http404
     services.nudge_mark_read(nudge=nudge)

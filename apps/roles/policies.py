@@ -54,6 +54,23 @@ def membership_of(user: AnyUser) -> Membership | None:
     return membership
 
 
+def member_membership(user: AnyUser) -> Membership:
+    """Return the membership of someone a role decorator let in; 404 if a view forgot its decorator.
+
+    Views behind `member_required`, `project_lead_required` and the like call this instead of
+    checking `membership_of` for None themselves.
+    """
+    membership = membership_of(user)
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def member_organisation_id(user: AnyUser) -> int:
+    """Return the organisation of someone a role decorator let in (see `member_membership`)."""
+    return member_membership(user).organisation_id
+
+
 def role_kind_of(user: AnyUser) -> str | None:
     membership = membership_of(user)
     return membership.role.kind if membership else None

@@ -12,14 +12,8 @@ from apps.core.types import AuthenticatedHttpRequest
 from apps.roles import selectors, services
 from apps.roles.decorators import project_lead_required
 from apps.roles.forms import RoleForm
-from apps.roles.models import Membership, Role
-from apps.roles.policies import membership_of
-
-
-def _membership(request: AuthenticatedHttpRequest) -> Membership:
-    membership = membership_of(request.user)
-    assert membership is not None  # project_lead_required let them in
-    return membership
+from apps.roles.models import Role
+from apps.roles.policies import member_membership
 
 
 def _errors_onto(form: RoleForm, error: ValidationError) -> None:
@@ -29,7 +23,7 @@ def _errors_onto(form: RoleForm, error: ValidationError) -> None:
 
 @project_lead_required
 def role_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    organisation_id = _membership(request).organisation_id
+    organisation_id = member_membership(request.user).organisation_id
     context = {
         "rows": selectors.roles_of_organisation(organisation_id=organisation_id),
         "history": selectors.audit_entries(organisation_id=organisation_id, target_type="role", limit=20),
@@ -39,7 +33,7 @@ def role_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @project_lead_required
 def role_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    organisation_id = _membership(request).organisation_id
+    organisation_id = member_membership(request.user).organisation_id
     form = RoleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -54,7 +48,7 @@ def role_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @project_lead_required
 def role_edit(request: AuthenticatedHttpRequest, role_id: int) -> HttpResponse:
-    organisation_id = _membership(request).organisation_id
+    organisation_id = member_membership(request.user).organisation_id
     role = Role.objects.filter(pk=role_id, organisation_id=organisation_id).first()
     if role is None:
         raise Http404

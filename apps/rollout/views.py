@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 from apps.core.charts import Point, line_chart, sparkline
 from apps.core.errors import ApplicationError
 from apps.roles.decorators import manager_required, project_lead_required
-from apps.roles.models import Organisation, Team
-from apps.roles.policies import managed_team_ids, membership_of
+from apps.roles.models import Team
+from apps.roles.policies import managed_team_ids, member_membership
 from apps.rollout import gates, selectors, services, wording
 from apps.rollout.forms import OverrideForm, PhaseForm
 from apps.rollout.models import PhaseStatus, RolloutPhase
@@ -27,19 +27,13 @@ from apps.rollout.models import PhaseStatus, RolloutPhase
 OVERRIDE_ACTIONS = ("go_live", "complete")
 
 
-def _organisation(request: HttpRequest) -> Organisation:
-    membership = membership_of(request.user)
-    assert membership is not None  # the decorators let in members only
-    return membership.organisation
-
-
 def _phase_or_404(request: HttpRequest, phase_id: int) -> RolloutPhase:
-    return get_object_or_404(RolloutPhase, pk=phase_id, organisation=_organisation(request))
+    return get_object_or_404(RolloutPhase, pk=phase_id, organisation=member_membership(request.user).organisation)
 
 
 @project_lead_required
 def phases(request: HttpRequest) -> HttpResponse:
-    rows = selectors.phase_rows(organisation_id=_organisation(request).pk)
+    rows = selectors.phase_rows(organisation_id=member_membership(request.user).organisation.pk)
     return render(request, "rollout/phases.html", {"rows": rows})
 
 
@@ -53,7 +47,7 @@ def _service_fields(form: PhaseForm) -> dict[str, Any]:
 
 @project_lead_required
 def phase_create(request: HttpRequest) -> HttpResponse:
-    organisation = _organisation(request)
+    organisation = member_membership(request.user).organisation
     form = PhaseForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:

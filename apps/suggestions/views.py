@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from apps.core.charts import Point, bar_chart
 from apps.core.types import AuthenticatedHttpRequest
 from apps.roles.decorators import member_required, project_lead_required
-from apps.roles.policies import AnyUser, membership_of
+from apps.roles.policies import member_organisation_id
 from apps.suggestions import selectors, services
 from apps.suggestions.forms import SuggestionRuleForm
 from apps.suggestions.models import Suggestion, SuggestionRule
@@ -33,23 +33,17 @@ def decide(request: AuthenticatedHttpRequest, suggestion_id: int) -> HttpRespons
     return redirect(target)
 
 
-def _organisation_id(user: AnyUser) -> int:
-    membership = membership_of(user)
-    assert membership is not None  # project_lead_required let them in, so they have one
-    return membership.organisation_id
-
-
 def _rule_of_lead(request: HttpRequest, rule_id: int) -> SuggestionRule:
     """Return the rule if it belongs to the lead's organisation; 404 for any other."""
     return get_object_or_404(
-        SuggestionRule.objects.select_related("stage"), pk=rule_id, organisation_id=_organisation_id(request.user)
+        SuggestionRule.objects.select_related("stage"), pk=rule_id, organisation_id=member_organisation_id(request.user)
     )
 
 
 @project_lead_required
 def rules(request: HttpRequest) -> HttpResponse:
     """List the organisation's rules with how people respond to each (aggregates only)."""
-    organisation_id = _organisation_id(request.user)
+    organisation_id = member_organisation_id(request.user)
     # Stages added since the last visit get their default rules, so every stage is listed.
     services.suggestion_rules_install_defaults(organisation_id=organisation_id)
     rows = selectors.rules_with_feedback(organisation_id=organisation_id)

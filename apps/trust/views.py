@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.roles.decorators import member_required, project_lead_required
-from apps.roles.policies import is_project_lead, membership_of
+from apps.roles.policies import is_project_lead, member_organisation_id
 from apps.trust import selectors
 from apps.trust.export import to_csv_zip, to_json
 from apps.trust.forms import BaseCharterFormSet, CharterFormSet, ErasureForm
@@ -25,16 +25,10 @@ def _user_id(request: HttpRequest) -> int:
     return int(request.user.pk)
 
 
-def _organisation_id(request: HttpRequest) -> int:
-    membership = membership_of(request.user)
-    assert membership is not None  # the decorators let in members only
-    return membership.organisation_id
-
-
 @member_required
 def charter(request: HttpRequest) -> HttpResponse:
     """Show the organisation's data-use charter: what each data category is used for, and never for."""
-    statements = selectors.charter(organisation_id=_organisation_id(request))
+    statements = selectors.charter(organisation_id=member_organisation_id(request.user))
     return render(request, "trust/charter.html", {
         "statements": statements, "can_edit": is_project_lead(request.user),
         "retention_days": retention_days(), "min_retention_days": MIN_RETENTION_DAYS,
@@ -44,7 +38,7 @@ def charter(request: HttpRequest) -> HttpResponse:
 @project_lead_required
 def charter_edit(request: HttpRequest) -> HttpResponse:
     """Let the project lead edit, add and remove charter lines; saved all at once or not at all."""
-    organisation_id = _organisation_id(request)
+    organisation_id = member_organisation_id(request.user)
     queryset = selectors.charter(organisation_id=organisation_id)
     if request.method != "POST":
         formset = CharterFormSet(queryset=queryset)
@@ -108,7 +102,7 @@ HISTORY_SHOWN = 300
 @project_lead_required
 def history(request: HttpRequest) -> HttpResponse:
     """Show the lead who changed which configuration or membership, when, with old and new values."""
-    rows = selectors.audit_rows(organisation_id=_organisation_id(request), limit=HISTORY_SHOWN)
+    rows = selectors.audit_rows(organisation_id=member_organisation_id(request.user), limit=HISTORY_SHOWN)
     return render(request, "trust/history.html", {"rows": rows, "shown": HISTORY_SHOWN})
 
 
@@ -122,21 +116,21 @@ def _history_download(content: bytes, content_type: str, extension: str) -> Http
 @project_lead_required
 def history_json(request: HttpRequest) -> HttpResponse:
     """Download the organisation's whole change history as JSON."""
-    tables = selectors.audit_export(organisation_id=_organisation_id(request))
+    tables = selectors.audit_export(organisation_id=member_organisation_id(request.user))
     return _history_download(to_json(tables, exported_at=timezone.now()), "application/json; charset=utf-8", "json")
 
 
 @project_lead_required
 def history_csv(request: HttpRequest) -> HttpResponse:
     """Download the organisation's whole change history as a zip with one CSV file."""
-    tables = selectors.audit_export(organisation_id=_organisation_id(request))
+    tables = selectors.audit_export(organisation_id=member_organisation_id(request.user))
     return _history_download(to_csv_zip(tables), "application/zip", "zip")
 
 
 @project_lead_required
 def erase(request: HttpRequest) -> HttpResponse:
     """Let the lead erase (anonymise) a leaver or someone who asked; every figure is kept."""
-    organisation_id = _organisation_id(request)
+    organisation_id = member_organisation_id(request.user)
     form = ErasureForm(request.POST or None, organisation_id=organisation_id, lead_id=_user_id(request))
     if request.method == "POST" and form.is_valid():
         try:
