@@ -8,9 +8,8 @@ from rest_framework.views import APIView
 
 from apps.activities import selectors, services
 from apps.activities.models import ActivityType
+from apps.activities.next_steps import next_steps_after
 from apps.core.types import authenticated_user
-from apps.suggestions.api import SuggestionOutputSerializer
-from apps.suggestions.services import suggestions_after_activity
 from apps.usage.kinds import EventSource
 
 
@@ -23,10 +22,24 @@ class ActivityInputSerializer(serializers.Serializer):
     idempotency_key = serializers.CharField(max_length=200)
 
 
+class NextStepOutputSerializer(serializers.Serializer):
+    """A next step the activity led to (the same fields as GET /api/suggestions/)."""
+
+    id = serializers.IntegerField(source="pk")
+    text = serializers.CharField()
+    reason = serializers.CharField()
+    rule = serializers.CharField()
+    deal_id = serializers.IntegerField(allow_null=True)
+    account_id = serializers.IntegerField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    status = serializers.CharField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+
 class ActivityOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     created = serializers.BooleanField()
-    suggestions = SuggestionOutputSerializer(many=True)
+    suggestions = NextStepOutputSerializer(many=True)
 
 
 class ActivityLogApi(APIView):
@@ -51,6 +64,6 @@ class ActivityLogApi(APIView):
             occurred_at=data.get("occurred_at"), source=EventSource.API,
             idempotency_key=f"api:{user_id}:{data['idempotency_key']}",
         )
-        suggestions = suggestions_after_activity(activity=activity)
+        suggestions = next_steps_after(activity=activity)
         body = ActivityOutputSerializer({"id": activity.pk, "created": created, "suggestions": suggestions}).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

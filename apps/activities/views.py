@@ -9,10 +9,9 @@ from django.utils.http import urlencode
 from apps.activities import selectors, services
 from apps.activities.forms import ActivityLogForm, entry_seconds_from
 from apps.activities.models import Activity, ActivityType
+from apps.activities.next_steps import NextStep, next_steps_after, next_steps_shown
 from apps.core.types import AuthenticatedHttpRequest
 from apps.roles.decorators import member_required
-from apps.suggestions.models import Suggestion
-from apps.suggestions.services import suggestions_after_activity
 
 JUST_LOGGED_KEY = "activities.just_logged"
 
@@ -50,7 +49,7 @@ def log(request: AuthenticatedHttpRequest) -> HttpResponse:
                 entry_seconds=entry_seconds_from(form.cleaned_data["shown_at"], timezone.now()),
                 idempotency_key=f"form:{form.cleaned_data['form_token']}",
             )
-            suggestions = suggestions_after_activity(activity=activity)
+            suggestions = next_steps_after(activity=activity)
             # Remember what this save suggested, so the confirmation shows exactly those.
             request.session[JUST_LOGGED_KEY] = {"activity": activity.pk, "suggestions": [s.pk for s in suggestions]}
             return redirect(f"{reverse('activities:log')}?{urlencode({'logged': activity.pk})}")
@@ -65,7 +64,7 @@ def log(request: AuthenticatedHttpRequest) -> HttpResponse:
             deals=deals,
         )
     logged = None
-    logged_suggestions: list[Suggestion] = []
+    logged_suggestions: list[NextStep] = []
     logged_id = request.GET.get("logged", "")
     if logged_id.isdigit():
         logged = (
@@ -73,9 +72,7 @@ def log(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         just_logged = request.session.get(JUST_LOGGED_KEY) or {}
         if logged is not None and just_logged.get("activity") == logged.pk:
-            logged_suggestions = list(
-                Suggestion.objects.filter(pk__in=just_logged.get("suggestions", []), user=request.user)
-            )
+            logged_suggestions = next_steps_shown(user_id=request.user.pk, ids=just_logged.get("suggestions", []))
     return render(
         request,
         "activities/log.html",
