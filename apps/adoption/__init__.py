@@ -1,0 +1,1 @@
+"""Standard adoption figures (active days, stickiness, lifecycle, seats, retention) and phase impact."""

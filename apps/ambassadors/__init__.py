@@ -1,0 +1,1 @@
+"""Ambassadors: nominations, pilots and how their teams adopt compared with the others."""

@@ -1,0 +1,1 @@
+"""Marketing campaigns, deal attribution and the closed-loop campaign report."""

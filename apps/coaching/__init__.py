@@ -1,0 +1,1 @@
+"""The manager's coaching diagnostics (conversion, days in stage, win rate, cycle time)."""

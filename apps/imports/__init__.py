@@ -1,0 +1,1 @@
+"""Spreadsheet import of activities and pipelines: parsing, row checks, bulk writing, the job."""

@@ -201,61 +201,86 @@ def clean_row(kind: str, row_number: int, cells: list[Cell], mapping: Mapping[st
     if row.problems:
         return row
     fields = {spec.name: spec for spec in (ACTIVITY_FIELDS if kind == ImportKind.ACTIVITIES else DEAL_FIELDS)}
-    values = row.values
-    values["owner"] = _text(row, mapping, "owner", fields["owner"].label, required=False)
-    values["account"] = _text(row, mapping, "account", fields["account"].label, required=fields["account"].required)
+    row.values["owner"] = _text(row, mapping, "owner", fields["owner"].label, required=False)
+    row.values["account"] = _text(row, mapping, "account", fields["account"].label,
+                                  required=fields["account"].required)
     if kind == ImportKind.ACTIVITIES:
-        occurred = _date(row, mapping, "date", fields["date"].label, required=True, day_first=day_first, today=today)
-        time_cell = _cell(cells, mapping, "time")
-        if occurred is not None and not isinstance(occurred, dt.datetime):
-            time_of_day = DEFAULT_TIME_OF_DAY
-            if not is_blank(time_cell):
-                try:
-                    time_of_day = parse_time(time_cell)
-                except CellError as error:
-                    row.problems.append(f"{fields['time'].label}: {error}")
-            occurred = dt.datetime.combine(occurred, time_of_day)
-        values["occurred_at"] = occurred
-        type_cell = _text(row, mapping, "type", fields["type"].label, required=True)
-        values["type"] = ACTIVITY_TYPE_WORDS.get(type_cell.lower()) if type_cell else None
-        if type_cell and values["type"] is None:
-            row.problems.append(
-                _("Unknown type “%(value)s”: use call, meeting, e-mail or note.") % {"value": type_cell}
-            )
-        values["deal"] = _text(row, mapping, "deal", fields["deal"].label, required=False)
-        values["summary"] = _text(row, mapping, "summary", fields["summary"].label, required=False,
-                                  max_length=MAX_SUMMARY_LENGTH)
+        _clean_activity(row, mapping, fields, day_first=day_first, today=today)
     else:
-        values["external_id"] = _text(row, mapping, "external_id", fields["external_id"].label, required=False,
-                                      max_length=MAX_EXTERNAL_ID_LENGTH)
-        values["product"] = _text(row, mapping, "product", fields["product"].label, required=False)
-        name = _text(row, mapping, "name", fields["name"].label, required=False)
-        if name is None and values["external_id"]:
-            # An export without a name column (opportunity id, product, account): name it as people would.
-            name = " · ".join(p for p in (values["product"], values["account"]) if p) or values["external_id"]
-        if name is None and not any(f"“{fields['name'].label}”" in p for p in row.problems):
-            row.problems.append(_("“%(field)s” is empty.") % {"field": fields["name"].label})
-        values["name"] = name[:MAX_NAME_LENGTH] if name else None
-        values["stage"] = _text(row, mapping, "stage", fields["stage"].label, required=True)
-        engaged = _date(row, mapping, "engaged_on", fields["engaged_on"].label, required=False,
-                        day_first=day_first, today=today)
-        closed = _date(row, mapping, "closed_on", fields["closed_on"].label, required=False,
-                       day_first=day_first, today=today, allow_future=True)
-        values["engaged_on"] = engaged.date() if isinstance(engaged, dt.datetime) else engaged
-        values["closed_on"] = closed.date() if isinstance(closed, dt.datetime) else closed
-        if values["engaged_on"] and values["closed_on"] and values["closed_on"] < values["engaged_on"]:
-            row.problems.append(_("The close date is before the engage date."))
-        amount_cell = _cell(cells, mapping, "amount")
-        values["amount"] = Decimal(0)
-        if not is_blank(amount_cell):
-            try:
-                values["amount"] = parse_amount(amount_cell)
-            except CellError as error:
-                row.problems.append(f"{fields['amount'].label}: {error}")
-            else:
-                if values["amount"] < 0 or values["amount"] >= Decimal("1e12"):
-                    row.problems.append(_("The amount must be between 0 and 999,999,999,999."))
+        _clean_deal(row, mapping, fields, day_first=day_first, today=today)
     return row
+
+
+def _clean_activity(row: CleanRow, mapping: Mapping[str, int], fields: Mapping[str, FieldSpec], *,
+                    day_first: bool, today: dt.date) -> None:
+    """Read an activity row's date and time, type, deal and summary into `row.values`."""
+    values = row.values
+    occurred = _date(row, mapping, "date", fields["date"].label, required=True, day_first=day_first, today=today)
+    if occurred is not None and not isinstance(occurred, dt.datetime):
+        occurred = dt.datetime.combine(occurred, _time_of_day(row, mapping, str(fields["time"].label)))
+    values["occurred_at"] = occurred
+    type_cell = _text(row, mapping, "type", fields["type"].label, required=True)
+    values["type"] = ACTIVITY_TYPE_WORDS.get(type_cell.lower()) if type_cell else None
+    if type_cell and values["type"] is None:
+        row.problems.append(
+            _("Unknown type “%(value)s”: use call, meeting, e-mail or note.") % {"value": type_cell}
+        )
+    values["deal"] = _text(row, mapping, "deal", fields["deal"].label, required=False)
+    values["summary"] = _text(row, mapping, "summary", fields["summary"].label, required=False,
+                              max_length=MAX_SUMMARY_LENGTH)
+
+
+def _time_of_day(row: CleanRow, mapping: Mapping[str, int], label: str) -> dt.time:
+    """Return the row's time of day, or the default when the cell is blank or unreadable (noted)."""
+    time_cell = _cell(row.cells, mapping, "time")
+    if is_blank(time_cell):
+        return DEFAULT_TIME_OF_DAY
+    try:
+        return parse_time(time_cell)
+    except CellError as error:
+        row.problems.append(f"{label}: {error}")
+        return DEFAULT_TIME_OF_DAY
+
+
+def _clean_deal(row: CleanRow, mapping: Mapping[str, int], fields: Mapping[str, FieldSpec], *,
+                day_first: bool, today: dt.date) -> None:
+    """Read a deal row's id, product, name, stage, dates and amount into `row.values`."""
+    values = row.values
+    values["external_id"] = _text(row, mapping, "external_id", fields["external_id"].label, required=False,
+                                  max_length=MAX_EXTERNAL_ID_LENGTH)
+    values["product"] = _text(row, mapping, "product", fields["product"].label, required=False)
+    name = _text(row, mapping, "name", fields["name"].label, required=False)
+    if name is None and values["external_id"]:
+        # An export without a name column (opportunity id, product, account): name it as people would.
+        name = " · ".join(p for p in (values["product"], values["account"]) if p) or values["external_id"]
+    if name is None and not any(f"“{fields['name'].label}”" in p for p in row.problems):
+        row.problems.append(_("“%(field)s” is empty.") % {"field": fields["name"].label})
+    values["name"] = name[:MAX_NAME_LENGTH] if name else None
+    values["stage"] = _text(row, mapping, "stage", fields["stage"].label, required=True)
+    engaged = _date(row, mapping, "engaged_on", fields["engaged_on"].label, required=False,
+                    day_first=day_first, today=today)
+    closed = _date(row, mapping, "closed_on", fields["closed_on"].label, required=False,
+                   day_first=day_first, today=today, allow_future=True)
+    values["engaged_on"] = engaged.date() if isinstance(engaged, dt.datetime) else engaged
+    values["closed_on"] = closed.date() if isinstance(closed, dt.datetime) else closed
+    if values["engaged_on"] and values["closed_on"] and values["closed_on"] < values["engaged_on"]:
+        row.problems.append(_("The close date is before the engage date."))
+    values["amount"] = _amount(row, mapping, str(fields["amount"].label))
+
+
+def _amount(row: CleanRow, mapping: Mapping[str, int], label: str) -> Decimal:
+    """Return the row's amount (0 when blank); a bad or out-of-range amount is a problem on the row."""
+    amount_cell = _cell(row.cells, mapping, "amount")
+    if is_blank(amount_cell):
+        return Decimal(0)
+    try:
+        amount = parse_amount(amount_cell)
+    except CellError as error:
+        row.problems.append(f"{label}: {error}")
+        return Decimal(0)
+    if amount < 0 or amount >= Decimal("1e12"):
+        row.problems.append(_("The amount must be between 0 and 999,999,999,999."))
+    return amount
 
 
 # --- Matching against the organisation -----------------------------------------------------

@@ -257,19 +257,24 @@ def _planned_chunks(job: ImportJob, lookups: Lookups, today: dt.date) -> Iterato
             if not row.problems:
                 resolve_row(job.kind, row, lookups)
             if not row.problems:
-                if job.kind == ImportKind.ACTIVITIES:
-                    content = row_content_key(job.kind, row.values)
-                    row.values[KEY_FIELD] = idempotency_key(content, occurrences[content])
-                else:
-                    content = deal_identity(row.values)
-                    row.values[KEY_FIELD] = content
-                    # The same deal twice in one file is one deal: the first row says what it is.
-                    row.values[DUPLICATE_IN_FILE_FIELD] = occurrences[content] > 0
-                occurrences[content] += 1
+                _key_row(job.kind, row, occurrences)
             chunk.append(row)
         if not chunk:
             return
         yield chunk
+
+
+def _key_row(kind: str, row: CleanRow, occurrences: Counter[str]) -> None:
+    """Give a clean row its idempotency key; count its content so a repeat in the file is told apart."""
+    if kind == ImportKind.ACTIVITIES:
+        content = row_content_key(kind, row.values)
+        row.values[KEY_FIELD] = idempotency_key(content, occurrences[content])
+    else:
+        content = deal_identity(row.values)
+        row.values[KEY_FIELD] = content
+        # The same deal twice in one file is one deal: the first row says what it is.
+        row.values[DUPLICATE_IN_FILE_FIELD] = occurrences[content] > 0
+    occurrences[content] += 1
 
 
 def _raw(row: CleanRow) -> list[str]:

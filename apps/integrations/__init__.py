@@ -1,0 +1,1 @@
+"""Integration keys and the CRM usage connectors (Salesforce, HubSpot, any CSV)."""

@@ -1,0 +1,1 @@
+"""Organisations, roles, teams and memberships, and who may see what (policies, decorators)."""

@@ -1,0 +1,1 @@
+"""Rollout phases, go-live, measured gates and their overrides."""

@@ -1,0 +1,1 @@
+"""The Net Beneficiary equation and the weekly score snapshots computed from the usage log."""

@@ -1,4 +1,8 @@
-"""Scores through the API: your own, or a person you may see (recorded like a page view)."""
+"""Your own score through the API, and the score body every score endpoint answers with.
+
+Another person's score is served by the dashboards app (`apps.dashboards.api`), which records the
+look like a page view; scoring sits below the trust app that keeps those records.
+"""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -7,11 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.types import authenticated_user
-from apps.roles.policies import get_person_or_404
 from apps.scoring.explain import explain, shown_net_minutes, whole_minutes
 from apps.scoring.models import ScoreSnapshot
 from apps.scoring.selectors import current_snapshot, score_trend
-from apps.trust.services import WHAT_SCORE_DASHBOARD, access_record
 
 
 class SnapshotSerializer(serializers.ModelSerializer):
@@ -40,7 +42,8 @@ class ScoreOutputSerializer(serializers.Serializer):
     trend = SnapshotSerializer(many=True)
 
 
-def _score_body(user_id: int) -> dict[str, object]:
+def score_body(user_id: int) -> dict[str, object]:
+    """Return the API body of a person's score: current snapshot, shown figures, explanation, trend."""
     snapshot = current_snapshot(user_id=user_id)
     return ScoreOutputSerializer({
         "user_id": user_id,
@@ -59,13 +62,5 @@ class MyScoreApi(APIView):
     @extend_schema(responses=ScoreOutputSerializer)
     def get(self, request: Request) -> Response:
         """Return your Net Beneficiary score, its explanation and the 8-week trend."""
-        return Response(_score_body(authenticated_user(request).pk))
+        return Response(score_body(authenticated_user(request).pk))
 
-
-class PersonScoreApi(APIView):
-    @extend_schema(responses=ScoreOutputSerializer)
-    def get(self, request: Request, user_id: int) -> Response:
-        """Return the score of a person you may see (yourself, or a member of a team you manage)."""
-        subject = get_person_or_404(request.user, user_id)
-        access_record(viewer_id=authenticated_user(request).pk, subject_id=subject.pk, what=WHAT_SCORE_DASHBOARD)
-        return Response(_score_body(subject.pk))

@@ -1,8 +1,7 @@
 from django.urls import path
 
-from apps.scoring.api import MyScoreApi, PersonScoreApi
+from apps.scoring.api import MyScoreApi
 
 urlpatterns = [
     path("me/score/", MyScoreApi.as_view(), name="api-my-score"),
-    path("people/<int:user_id>/score/", PersonScoreApi.as_view(), name="api-person-score"),
 ]

@@ -1,0 +1,1 @@
+"""Service agents' cases and an account's whole timeline."""

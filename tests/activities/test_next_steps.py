@@ -24,8 +24,10 @@ def test_the_suggestions_app_answers_with_the_suggestions_it_made(world: World, 
     steps = next_steps.next_steps_after(activity=activity)
 
     made = list(Suggestion.objects.filter(user=world.rita))
-    assert [s.pk for s in steps] == [s.pk for s in made] and made
-    assert steps[0].text == made[0].text and steps[0].is_open
+    assert made
+    assert [s.pk for s in steps] == [s.pk for s in made]
+    assert steps[0].text == made[0].text
+    assert steps[0].is_open
     assert next_steps.next_steps_shown(user_id=world.rita.pk, ids=[made[0].pk]) == steps
     # Someone else's ids show nothing.
     assert next_steps.next_steps_shown(user_id=world.ronja.pk, ids=[made[0].pk]) == []
