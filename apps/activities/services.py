@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.activities.models import Account, Activity, ActivityType, Deal, DealStageChange, Stage
+from apps.usage.entries import entry_for_key, entry_record
 from apps.usage.kinds import EventKind, EventSource
 from apps.usage.services import (
     EventInput,
@@ -47,11 +48,8 @@ def activity_log(
     The same idempotency key twice returns the first activity (a double-submitted form).
     """
     key = idempotency_key or f"activity:{uuid.uuid4()}"
-    existing = usage_event_for_key(source=source, idempotency_key=key)
-    if existing is not None:
-        activity = Activity.objects.filter(usage_event=existing).first()
-        if activity is not None:
-            return activity, False
+    if (earlier := entry_for_key(model=Activity, source=source, idempotency_key=key)) is not None:
+        return earlier, False
     if deal is not None and deal.account_id != account.pk:
         raise ValidationError({"deal": _("This deal belongs to another account.")})
     entry_seconds = trusted_entry_seconds(entry_seconds)
@@ -65,17 +63,11 @@ def activity_log(
         entry_seconds=entry_seconds,
     )
     activity.full_clean(exclude=["usage_event"])
-    event, _created = usage_event_record(
-        user_id=owner_id,
-        kind=EVENT_KIND_OF_TYPE[ActivityType(type)],
-        occurred_at=activity.occurred_at,
-        source=source,
-        idempotency_key=key,
-        duration_seconds=entry_seconds,
+    entry_record(
+        entry=activity, user_id=owner_id, kind=EVENT_KIND_OF_TYPE[ActivityType(type)],
+        occurred_at=activity.occurred_at, source=source, idempotency_key=key, duration_seconds=entry_seconds,
         metadata={"account_id": account.pk, "deal_id": deal.pk if deal else None, "type": type},
     )
-    activity.usage_event = event
-    activity.save()
     if deal is not None and (deal.last_activity_at is None or deal.last_activity_at < activity.occurred_at):
         deal.last_activity_at = activity.occurred_at
         deal.save(update_fields=["last_activity_at"])

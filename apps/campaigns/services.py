@@ -13,15 +13,13 @@ from django.utils.translation import gettext as _
 
 from apps.activities.models import Deal
 from apps.campaigns.models import Campaign
-from apps.core.periods import week_start
 from apps.givegets.models import Delivery, DeliveryKind
-from apps.givegets.services import delivery_record_opened
+from apps.givegets.services import weekly_delivery_opened
+from apps.usage.entries import entry_for_key, entry_record
 from apps.usage.kinds import EventKind, EventSource
 from apps.usage.services import (
     EventInput,
     trusted_entry_seconds,
-    usage_event_for_key,
-    usage_event_record,
     usage_events_record_many,
 )
 
@@ -58,28 +56,18 @@ def campaign_create(
 ) -> tuple[Campaign, bool]:
     """Create a campaign and its usage event in one transaction; return (campaign, created)."""
     key = idempotency_key or f"campaign:{uuid.uuid4()}"
-    existing = usage_event_for_key(source=source, idempotency_key=key)
-    if existing is not None:
-        campaign = Campaign.objects.filter(usage_event=existing).first()
-        if campaign is not None:
-            return campaign, False
+    if (earlier := entry_for_key(model=Campaign, source=source, idempotency_key=key)) is not None:
+        return earlier, False
     entry_seconds = trusted_entry_seconds(entry_seconds)
     campaign = Campaign(
         organisation_id=organisation_id, owner_id=owner_id, name=name.strip(), starts_on=starts_on,
         ends_on=ends_on, budget=budget,
     )
     _validate(campaign)
-    event, _created = usage_event_record(
-        user_id=owner_id,
-        kind=EventKind.CAMPAIGN_LOGGED,
-        occurred_at=timezone.now(),
-        source=source,
-        idempotency_key=key,
-        duration_seconds=entry_seconds,
-        metadata={"name": campaign.name},
+    entry_record(
+        entry=campaign, user_id=owner_id, kind=EventKind.CAMPAIGN_LOGGED, occurred_at=timezone.now(),
+        source=source, idempotency_key=key, duration_seconds=entry_seconds, metadata={"name": campaign.name},
     )
-    campaign.usage_event = event
-    campaign.save()
     return campaign, True
 
 
@@ -161,14 +149,6 @@ def campaign_set_deals(
     return AttributionChange(attributed=attributed, detached=detached)
 
 
-@transaction.atomic
 def campaign_report_deliver(*, user_id: int, at: dt.datetime | None = None) -> Delivery:
     """Deliver the closed-loop campaign report, consumed as it is opened; once per person per week."""
-    moment = at or timezone.now()
-    monday = week_start(timezone.localtime(moment).date())
-    return delivery_record_opened(
-        user_id=user_id,
-        kind=DeliveryKind.CAMPAIGN_REPORT,
-        idempotency_key=f"campaign_report:{user_id}:{monday.isoformat()}",
-        at=moment,
-    )
+    return weekly_delivery_opened(user_id=user_id, kind=DeliveryKind.CAMPAIGN_REPORT, at=at)

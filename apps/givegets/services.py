@@ -94,6 +94,19 @@ def delivery_record_opened(
     return delivery_consume(delivery=delivery, at=moment)
 
 
+@transaction.atomic
+def weekly_delivery_opened(*, user_id: int, kind: str, at: dt.datetime | None = None) -> Delivery:
+    """Deliver a weekly get consumed as its page opens (a report, a diagnostic); once per person per week.
+
+    Opening the page again in the same week adds nothing; the first opening of a new week is a new get.
+    """
+    moment = at or timezone.now()
+    monday = week_start(timezone.localtime(moment).date())
+    return delivery_record_opened(
+        user_id=user_id, kind=kind, idempotency_key=f"{kind}:{user_id}:{monday.isoformat()}", at=moment
+    )
+
+
 def delivery_consume(*, delivery: Delivery, at: dt.datetime | None = None) -> Delivery:
     """Mark a delivery consumed (opened, accepted) once; later calls change nothing."""
     deliveries_consume(user_id=delivery.user_id, delivery_ids=[delivery.pk], at=at)

@@ -13,8 +13,9 @@ from apps.givegets.models import Delivery, DeliveryKind
 from apps.givegets.services import delivery_record_opened
 from apps.roles.models import Membership
 from apps.service.models import Case, CaseChannel, CaseStatus
+from apps.usage.entries import entry_for_key, entry_record
 from apps.usage.kinds import EventKind, EventSource
-from apps.usage.services import trusted_entry_seconds, usage_event_for_key, usage_event_record
+from apps.usage.services import trusted_entry_seconds
 
 
 @transaction.atomic
@@ -36,11 +37,8 @@ def case_log(
     The same idempotency key twice returns the first case (a double-submitted form).
     """
     key = idempotency_key or f"case:{uuid.uuid4()}"
-    existing = usage_event_for_key(source=source, idempotency_key=key)
-    if existing is not None:
-        case = Case.objects.filter(usage_event=existing).first()
-        if case is not None:
-            return case, False
+    if (earlier := entry_for_key(model=Case, source=source, idempotency_key=key)) is not None:
+        return earlier, False
     if not Membership.objects.filter(user_id=opened_by_id, organisation_id=account.organisation_id).exists():
         raise ValidationError({"account": _("That account belongs to another organisation.")})
     entry_seconds = trusted_entry_seconds(entry_seconds)
@@ -57,17 +55,10 @@ def case_log(
         entry_seconds=entry_seconds,
     )
     case.full_clean(exclude=["usage_event"])
-    event, _created = usage_event_record(
-        user_id=opened_by_id,
-        kind=EventKind.CASE_LOGGED,
-        occurred_at=moment,
-        source=source,
-        idempotency_key=key,
-        duration_seconds=entry_seconds,
-        metadata={"account_id": account.pk, "channel": channel},
+    entry_record(
+        entry=case, user_id=opened_by_id, kind=EventKind.CASE_LOGGED, occurred_at=moment, source=source,
+        idempotency_key=key, duration_seconds=entry_seconds, metadata={"account_id": account.pk, "channel": channel},
     )
-    case.usage_event = event
-    case.save()
     return case, True
 
 

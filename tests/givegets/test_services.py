@@ -272,3 +272,20 @@ def test_consuming_many_gets_is_one_update_and_one_recompute(
     others.refresh_from_db()
     assert others.consumed_at is None  # someone else's get is never consumed for them
     assert services.deliveries_consume(user_id=world.rita.pk, delivery_ids=ids) == 0
+
+
+def test_a_weekly_page_get_is_delivered_once_a_week_and_consumed_on_opening(world: Any) -> None:
+    from apps.givegets.models import Delivery
+
+    user = world.rita
+    monday = dt.datetime(2026, 11, 2, 9, tzinfo=dt.UTC)
+    first = services.weekly_delivery_opened(user_id=user.pk, kind=DeliveryKind.CAMPAIGN_REPORT, at=monday)
+    again = services.weekly_delivery_opened(user_id=user.pk, kind=DeliveryKind.CAMPAIGN_REPORT,
+                                            at=monday + dt.timedelta(days=4))
+    next_week = services.weekly_delivery_opened(user_id=user.pk, kind=DeliveryKind.CAMPAIGN_REPORT,
+                                                at=monday + dt.timedelta(days=7))
+
+    assert first.pk == again.pk
+    assert next_week.pk != first.pk
+    assert first.consumed_at == monday
+    assert Delivery.objects.filter(user=user, kind=DeliveryKind.CAMPAIGN_REPORT).count() == 2
