@@ -4,7 +4,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
@@ -13,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.core.charts import Point, line_chart, sparkline
+from apps.core.forms import form_saved
 from apps.core.periods import recent_mondays
 from apps.givegets import selectors, services
 from apps.givegets.classification import status_sentence
@@ -131,19 +131,12 @@ def _save_contract(request: HttpRequest, *, contract: GiveGetContract | None) ->
     roles = _organisation_roles(membership)
     if request.method == "POST":
         form = ContractForm(request.POST, roles=roles)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if contract is None:
-                    services.contract_create(**data)
-                    messages.success(request, _("Contract created."))
-                else:
-                    services.contract_update(contract=contract, **data)
-                    messages.success(request, _("Contract saved."))
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                return redirect("givegets:contracts")
+        if contract is None and form_saved(form, lambda data: services.contract_create(**data)):
+            messages.success(request, _("Contract created."))
+            return redirect("givegets:contracts")
+        if contract is not None and form_saved(form, lambda data: services.contract_update(contract=contract, **data)):
+            messages.success(request, _("Contract saved."))
+            return redirect("givegets:contracts")
     elif contract is not None:
         form = ContractForm(roles=roles, initial={
             "role": contract.role_id, "give_kind": contract.give_kind,

@@ -4,7 +4,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.charts import Point, bar_chart, line_chart
 from apps.core.errors import ApplicationError
+from apps.core.forms import form_saved
 from apps.core.types import AuthenticatedHttpRequest
 from apps.pulse import rules, selectors, services
 from apps.pulse.forms import PulseCheckForm, PulseSettingsForm
@@ -155,15 +155,11 @@ def settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     current = selectors.pulse_settings_for(organisation_id=membership.organisation_id)
     if request.method == "POST":
         form = PulseSettingsForm(request.POST)
-        if form.is_valid():
-            try:
-                services.pulse_settings_update(organisation_id=membership.organisation_id, **form.cleaned_data)
-            except ValidationError as error:
-                # The service names the form's own fields, so each message lands beside its input.
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Pulse settings saved."))
-                return redirect("pulse:settings")
+        if form_saved(form, lambda data: services.pulse_settings_update(
+            organisation_id=membership.organisation_id, **data
+        )):
+            messages.success(request, _("Pulse settings saved."))
+            return redirect("pulse:settings")
     else:
         form = PulseSettingsForm(initial={"cadence_days": current.cadence_days, "enabled": current.enabled})
     return render(request, "pulse/settings.html", {"form": form},

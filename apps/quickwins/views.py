@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.charts import Point, bar_chart
+from apps.core.forms import form_saved
 from apps.quickwins import selectors, services
 from apps.quickwins.forms import MilestoneForm
 from apps.quickwins.models import Nudge, QuickWinMilestone
@@ -84,18 +84,14 @@ def _save_milestone(request: HttpRequest, *, milestone: QuickWinMilestone | None
     roles = _organisation_roles(member_membership(request.user))
     if request.method == "POST":
         form = MilestoneForm(request.POST, roles=roles)
-        if form.is_valid():
-            try:
-                if milestone is None:
-                    services.milestone_create(**form.cleaned_data)
-                    messages.success(request, _("Milestone created."))
-                else:
-                    services.milestone_update(milestone=milestone, **form.cleaned_data)
-                    messages.success(request, _("Milestone saved."))
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                return redirect("quickwins:milestones")
+        if milestone is None and form_saved(form, lambda data: services.milestone_create(**data)):
+            messages.success(request, _("Milestone created."))
+            return redirect("quickwins:milestones")
+        if milestone is not None and form_saved(
+            form, lambda data: services.milestone_update(milestone=milestone, **data)
+        ):
+            messages.success(request, _("Milestone saved."))
+            return redirect("quickwins:milestones")
     elif milestone is not None:
         form = MilestoneForm(roles=roles, initial={
             "role": milestone.role_id, "name": milestone.name, "event_kind": milestone.event_kind,

@@ -84,17 +84,6 @@ class PhaseForm(forms.Form):
             self.add_error("go_live_on", _("The go-live date cannot be before the planned start."))
         return cleaned
 
-    def add_service_errors(self, error: ValidationError) -> None:
-        """Show a service's ValidationError on the fields it names (or the form as a whole)."""
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                target = field if field in self.fields else None
-                for message in messages:
-                    if target is None or message not in self.errors.get(target, []):
-                        self.add_error(target, message)
-        else:
-            self.add_error(None, error)
-
 
 class OverrideForm(forms.Form):
     reason = forms.CharField(

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.charts import Point, line_chart, sparkline
 from apps.core.errors import ApplicationError
+from apps.core.forms import service_errors_add
 from apps.roles.decorators import manager_required, project_lead_required
 from apps.roles.models import Team
 from apps.roles.policies import managed_team_ids, member_membership
@@ -53,7 +54,7 @@ def phase_create(request: HttpRequest) -> HttpResponse:
         try:
             phase = services.phase_create(organisation=organisation, actor_id=request.user.pk, **_service_fields(form))
         except ValidationError as error:
-            form.add_service_errors(error)
+            service_errors_add(form, error)
         else:
             messages.success(request, _("Phase “%(phase)s” created.") % {"phase": phase.name})
             return redirect("rollout:detail", phase_id=phase.pk)
@@ -68,7 +69,7 @@ def phase_edit(request: HttpRequest, phase_id: int) -> HttpResponse:
         try:
             services.phase_update(phase=phase, **_service_fields(form))
         except ValidationError as error:
-            form.add_service_errors(error)
+            service_errors_add(form, error)
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:

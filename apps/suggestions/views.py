@@ -1,7 +1,6 @@
 """Deciding on suggestions (everyone, their own) and configuring the rules (project leads)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.charts import Point, bar_chart
+from apps.core.forms import form_saved
 from apps.core.types import AuthenticatedHttpRequest
 from apps.roles.decorators import member_required, project_lead_required
 from apps.roles.policies import member_organisation_id
@@ -62,21 +62,11 @@ def rule_edit(request: HttpRequest, rule_id: int) -> HttpResponse:
     rule = _rule_of_lead(request, rule_id)
     if request.method == "POST":
         form = SuggestionRuleForm(request.POST, rule=rule)
-        if form.is_valid():
-            try:
-                services.suggestion_rule_update(
-                    rule=rule,
-                    text_template=form.cleaned_data["text_template"],
-                    idle_days=form.cleaned_data.get("idle_days"),
-                    enabled=form.cleaned_data["enabled"],
-                )
-            except ValidationError as error:
-                for field, field_errors in error.message_dict.items():
-                    for message in field_errors:
-                        form.add_error(field if field in form.fields else None, message)
-            else:
-                messages.success(request, _("Rule saved."))
-                return redirect("suggestions:rules")
+        if form_saved(form, lambda data: services.suggestion_rule_update(
+            rule=rule, text_template=data["text_template"], idle_days=data.get("idle_days"), enabled=data["enabled"],
+        )):
+            messages.success(request, _("Rule saved."))
+            return redirect("suggestions:rules")
         # The failed save may have changed the in-memory rule; show the stored one beside the form.
         rule.refresh_from_db()
     else:
