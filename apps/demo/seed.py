@@ -344,7 +344,9 @@ def _history(ctx: DemoContext, deals_by_rep: dict[int, list[Deal]]) -> None:
                 fade = 0.15 + 0.2 * weeks_ago
                 slowdown = 2.0
             low, high = story.logs_per_week
-            count = round(ctx.rng.randint(low, high) * fade)
+            # Someone fading out keeps most of their logging for a while (it is expected of them);
+            # what goes first is using what comes back, so their score falls week after week.
+            count = round(ctx.rng.randint(low, high) * (0.5 + 0.5 * fade))
             for i in range(count):
                 day = _workday(ctx.rng, max(monday, go_live), ctx.today)
                 if day is None:

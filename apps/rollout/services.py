@@ -7,14 +7,16 @@ forms only check shapes. Status changes are recorded as PhaseEvents, overrides w
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NotRequired
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from typing_extensions import TypedDict, Unpack
 
 from apps.core.errors import ApplicationError
+from apps.core.services import model_update
 from apps.roles.models import Membership, Organisation, Role, Team
 from apps.rollout import gates, selectors
 from apps.rollout.models import GateEvaluation, PhaseEvent, PhaseStatus, RolloutPhase
@@ -98,37 +100,37 @@ def _event(
     )
 
 
+class PhasePlan(TypedDict):
+    """What a lead plans for a phase: who it covers, when, and the gate it must pass (create and update)."""
+
+    name: str
+    teams: Iterable[Team]
+    roles: Iterable[Role]
+    planned_start: dt.date
+    go_live_on: dt.date
+    min_net_beneficiary_pct: int
+    min_quickwin_on_time_pct: int
+    min_weeks_live: int
+    min_pulse_score: NotRequired[Decimal | None]
+
+
+# The plan's own fields of the phase (teams and roles are many-to-many, set after the save).
+PHASE_PLAN_FIELDS = (
+    "name", "planned_start", "go_live_on", "min_net_beneficiary_pct", "min_quickwin_on_time_pct", "min_weeks_live",
+    "min_pulse_score",
+)
+
+
 @transaction.atomic
-def phase_create(
-    *,
-    organisation: Organisation,
-    actor_id: int | None,
-    name: str,
-    teams: Iterable[Team],
-    roles: Iterable[Role],
-    planned_start: dt.date,
-    go_live_on: dt.date,
-    min_net_beneficiary_pct: int,
-    min_quickwin_on_time_pct: int,
-    min_weeks_live: int,
-    min_pulse_score: Decimal | None = None,
-) -> RolloutPhase:
+def phase_create(*, organisation: Organisation, actor_id: int | None, **plan: Unpack[PhasePlan]) -> RolloutPhase:
     """Create a phase at the end of the order; raise ValidationError (saving nothing) if invalid."""
-    teams, roles = list(teams), list(roles)
+    teams, roles = list(plan["teams"]), list(plan["roles"])
     # Lock the organisation's phases so two leads adding at once cannot take the same place.
     existing = RolloutPhase.objects.select_for_update().filter(organisation=organisation)
     order = max(existing.values_list("order", flat=True), default=0) + 1
-    errors = _phase_errors(
-        organisation=organisation, phase=None, order=order, teams=teams, roles=roles,
-        planned_start=planned_start, go_live_on=go_live_on, min_net_beneficiary_pct=min_net_beneficiary_pct,
-        min_quickwin_on_time_pct=min_quickwin_on_time_pct, min_pulse_score=min_pulse_score,
-    )
-    if errors:
-        raise ValidationError(errors)
+    _raise_phase_errors(organisation=organisation, phase=None, order=order, plan=plan, teams=teams, roles=roles)
     phase = RolloutPhase(
-        organisation=organisation, name=name, order=order, planned_start=planned_start, go_live_on=go_live_on,
-        min_net_beneficiary_pct=min_net_beneficiary_pct, min_quickwin_on_time_pct=min_quickwin_on_time_pct,
-        min_weeks_live=min_weeks_live, min_pulse_score=min_pulse_score,
+        organisation=organisation, order=order, **{name: plan.get(name) for name in PHASE_PLAN_FIELDS},
     )
     phase.full_clean()
     phase.save()
@@ -139,45 +141,31 @@ def phase_create(
 
 
 @transaction.atomic
-def phase_update(
-    *,
-    phase: RolloutPhase,
-    name: str,
-    teams: Iterable[Team],
-    roles: Iterable[Role],
-    planned_start: dt.date,
-    go_live_on: dt.date,
-    min_net_beneficiary_pct: int,
-    min_quickwin_on_time_pct: int,
-    min_weeks_live: int,
-    min_pulse_score: Decimal | None = None,
-) -> RolloutPhase:
+def phase_update(*, phase: RolloutPhase, **plan: Unpack[PhasePlan]) -> RolloutPhase:
     """Change a phase's coverage, dates and gate; raise ValidationError (saving nothing) if invalid."""
     if phase.status == PhaseStatus.COMPLETED:
         raise ApplicationError(_("A completed phase can no longer be changed."))
-    teams, roles = list(teams), list(roles)
+    teams, roles = list(plan["teams"]), list(plan["roles"])
+    _raise_phase_errors(
+        organisation=phase.organisation, phase=phase, order=phase.order, plan=plan, teams=teams, roles=roles
+    )
+    data = {name: plan.get(name) for name in PHASE_PLAN_FIELDS} | {"teams": teams, "roles": roles}
+    model_update(instance=phase, fields=[*PHASE_PLAN_FIELDS, "teams", "roles"], data=data)
+    return phase
+
+
+def _raise_phase_errors(
+    *, organisation: Organisation, phase: RolloutPhase | None, order: int, plan: PhasePlan, teams: list[Team],
+    roles: list[Role],
+) -> None:
     errors = _phase_errors(
-        organisation=phase.organisation, phase=phase, order=phase.order, teams=teams, roles=roles,
-        planned_start=planned_start, go_live_on=go_live_on, min_net_beneficiary_pct=min_net_beneficiary_pct,
-        min_quickwin_on_time_pct=min_quickwin_on_time_pct, min_pulse_score=min_pulse_score,
+        organisation=organisation, phase=phase, order=order, teams=teams, roles=roles,
+        planned_start=plan["planned_start"], go_live_on=plan["go_live_on"],
+        min_net_beneficiary_pct=plan["min_net_beneficiary_pct"],
+        min_quickwin_on_time_pct=plan["min_quickwin_on_time_pct"], min_pulse_score=plan.get("min_pulse_score"),
     )
     if errors:
         raise ValidationError(errors)
-    phase.name = name
-    phase.planned_start = planned_start
-    phase.go_live_on = go_live_on
-    phase.min_net_beneficiary_pct = min_net_beneficiary_pct
-    phase.min_quickwin_on_time_pct = min_quickwin_on_time_pct
-    phase.min_weeks_live = min_weeks_live
-    phase.min_pulse_score = min_pulse_score
-    phase.full_clean()
-    phase.save(update_fields=[
-        "name", "planned_start", "go_live_on", "min_net_beneficiary_pct", "min_quickwin_on_time_pct",
-        "min_weeks_live", "min_pulse_score",
-    ])
-    phase.teams.set(teams)
-    phase.roles.set(roles)
-    return phase
 
 
 @transaction.atomic

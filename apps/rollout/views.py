@@ -40,10 +40,7 @@ def phases(request: HttpRequest) -> HttpResponse:
 
 def _service_fields(form: PhaseForm) -> dict[str, Any]:
     data = form.cleaned_data
-    return {key: data[key] for key in (
-        "name", "teams", "roles", "planned_start", "go_live_on", "min_net_beneficiary_pct",
-        "min_quickwin_on_time_pct", "min_weeks_live", "min_pulse_score",
-    )}
+    return {key: data[key] for key in (*services.PHASE_PLAN_FIELDS, "teams", "roles")}
 
 
 @project_lead_required
