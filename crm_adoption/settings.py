@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 ]
 # The audit trail's entries carry their organisation (apps/trust/audit.py).
 AUDITLOG_LOGENTRY_MODEL = "trust.AuditEntry"
+# A changed link is recorded by the name it pointed to then (a role, a team), as people read it.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 # django-auditlog's own migrations create a table for its swapped-out LogEntry that nothing uses
 # (and that blocks flushing the users table on PostgreSQL); with the model swapped it needs none.
 MIGRATION_MODULES = {"auditlog": None}

@@ -22,9 +22,9 @@ from apps.core.enqueue import task_enqueue_on_commit
 from apps.core.errors import ApplicationError
 from apps.identities.services import external_identity_add
 from apps.people.importing import PersonRow
+from apps.roles.history import actor_from
 from apps.roles.models import Membership, Organisation, Role, RoleKind, Team, TeamMember
-from apps.roles.services import audit_record
-from apps.trust.services import access_record_many
+from apps.trust.services import access_record_many, audit_change_record
 
 # Names are stored in English and shown translated (the lead renames them later).
 DEFAULT_ROLE_NAMES: dict[str, str] = {
@@ -124,12 +124,6 @@ def organisation_create(*, name: str, lead_email: str, lead_name: str = "") -> C
     return Created(organisation=organisation, lead=lead, set_password_path=set_password_path(lead))
 
 
-def _manager_text(team_name: str, is_manager: bool) -> str:
-    if is_manager:
-        return _("manages %(team)s") % {"team": team_name}
-    return _("does not manage %(team)s") % {"team": team_name}
-
-
 def _newly_managed_record(*, manager_id: int, team_id: int) -> int:
     """Show each member of the team that `manager` can now see them; return how many were told."""
     members = list(
@@ -158,13 +152,7 @@ def _person_label(user_id: int) -> str:
     return user.get_full_name() or user.username
 
 
-def _person_audit(
-    *, organisation_id: int, user_id: int, by_user_id: int | None, changes: dict[str, tuple[object, object]]
-) -> None:
-    audit_record(organisation_id=organisation_id, actor_id=by_user_id, target_type="person", target_id=user_id,
-                 target_label=_person_label(user_id), changes=changes)
-
-
+@actor_from("by_user_id")
 @transaction.atomic
 def team_membership_set(*, user_id: int, team_id: int, is_manager: bool, by_user_id: int | None = None) -> TeamMember:
     """Put a person in a team (as its manager or not); the change is audited (who, when, what).
@@ -172,21 +160,14 @@ def team_membership_set(*, user_id: int, team_id: int, is_manager: bool, by_user
     Becoming a manager gives new sight of the team's members: each is told under "Who looked at
     my data". A person joining a managed team is told that each of its managers can see them.
     """
-    member, created = TeamMember.objects.get_or_create(team_id=team_id, user_id=user_id)
+    member, created = TeamMember.objects.get_or_create(
+        team_id=team_id, user_id=user_id, defaults={"is_manager": is_manager}
+    )
     became_manager = is_manager and (created or not member.is_manager)
-    was_manager = None if created else member.is_manager
     if member.is_manager != is_manager:
         member.is_manager = is_manager
         member.save(update_fields=["is_manager"])
-    organisation_id, team_name = Team.objects.values_list("organisation_id", "name").get(pk=team_id)
-    changes: dict[str, tuple[object, object]] = {}
-    if created:
-        changes["team"] = ("", _("joined %(team)s") % {"team": team_name})
-    if was_manager != is_manager and (is_manager or was_manager is not None):
-        changes["manager"] = (
-            "" if was_manager is None else _manager_text(team_name, was_manager), _manager_text(team_name, is_manager)
-        )
-    _person_audit(organisation_id=organisation_id, user_id=user_id, by_user_id=by_user_id, changes=changes)
+    organisation_id = Team.objects.values_list("organisation_id", flat=True).get(pk=team_id)
     go_live_fill(organisation_id=organisation_id, user_ids=[user_id])
     if became_manager:
         _newly_managed_record(manager_id=user_id, team_id=team_id)
@@ -197,16 +178,14 @@ def team_membership_set(*, user_id: int, team_id: int, is_manager: bool, by_user
     return member
 
 
+@actor_from("by_user_id")
 @transaction.atomic
 def team_membership_remove(*, user_id: int, team_id: int, by_user_id: int | None = None) -> None:
-    organisation_id, team_name = Team.objects.values_list("organisation_id", "name").get(pk=team_id)
-    deleted, _rows = TeamMember.objects.filter(team_id=team_id, user_id=user_id).delete()
-    if deleted:
-        change = (_("in %(team)s") % {"team": team_name}, _("left %(team)s") % {"team": team_name})
-        _person_audit(organisation_id=organisation_id, user_id=user_id, by_user_id=by_user_id,
-                      changes={"team": change})
+    for member in TeamMember.objects.filter(team_id=team_id, user_id=user_id):
+        member.delete()  # one by one, so each leaving is in the audit trail
 
 
+@actor_from("by_user_id")
 @transaction.atomic
 def person_add(
     *, organisation_id: int, email: str, full_name: str, role_id: int, team_id: int | None = None,
@@ -218,8 +197,6 @@ def person_add(
         raise ValidationError({"role": _("Choose a role of this organisation.")})
     user = _user_create(email=email, full_name=full_name)
     Membership.objects.create(user=user, organisation_id=organisation_id, role=role)
-    _person_audit(organisation_id=organisation_id, user_id=user.pk, by_user_id=by_user_id,
-                  changes={"role": ("", role.name)})
     go_live_fill(organisation_id=organisation_id, user_ids=[user.pk])
     if team_id is not None:
         if not Team.objects.filter(pk=team_id, organisation_id=organisation_id).exists():
@@ -228,6 +205,7 @@ def person_add(
     return user
 
 
+@actor_from("by_user_id")
 @transaction.atomic
 def person_role_set(*, organisation_id: int, user_id: int, role_id: int, by_user_id: int | None = None) -> Membership:
     membership = (
@@ -237,14 +215,13 @@ def person_role_set(*, organisation_id: int, user_id: int, role_id: int, by_user
     role = Role.objects.filter(pk=role_id, organisation_id=organisation_id).first()
     if role is None:
         raise ValidationError({"role": _("Choose a role of this organisation.")})
-    _person_audit(organisation_id=organisation_id, user_id=user_id, by_user_id=by_user_id,
-                  changes={"role": (membership.role.name, role.name)})
     membership.role = role
     membership.save(update_fields=["role"])
     go_live_fill(organisation_id=organisation_id, user_ids=[user_id])
     return membership
 
 
+@actor_from("by_user_id")
 @transaction.atomic
 def person_active_set(*, organisation_id: int, user_id: int, active: bool, by_user_id: int) -> User:
     """Deactivate a leaver (cannot log in; history kept; not a seat) or reactivate them."""
@@ -252,8 +229,6 @@ def person_active_set(*, organisation_id: int, user_id: int, active: bool, by_us
         raise ValidationError(_("You cannot deactivate yourself."))
     user = User.objects.select_for_update().get(pk=user_id, memberships__organisation_id=organisation_id)
     if user.is_active != active:
-        _person_audit(organisation_id=organisation_id, user_id=user_id, by_user_id=by_user_id,
-                      changes={"active": (_("yes") if user.is_active else _("no"), _("yes") if active else _("no"))})
         user.is_active = active
         user.save(update_fields=["is_active"])
     return user
@@ -308,8 +283,6 @@ def _person_row_import(
             user.save(update_fields=["first_name", "last_name"])
             status = "updated"
         if membership.role_id != role.pk:
-            _person_audit(organisation_id=organisation_id, user_id=user.pk, by_user_id=by_user_id,
-                          changes={"role": (membership.role.name, role.name)})
             membership.role = role
             membership.save(update_fields=["role"])
             go_live_fill(organisation_id=organisation_id, user_ids=[user.pk])
@@ -333,6 +306,7 @@ def _person_row_import(
     return status, user.pk
 
 
+@actor_from("by_user_id")
 def people_import(
     *, organisation_id: int, rows: Iterable[PersonRow], dry_run: bool = False, by_user_id: int | None = None,
 ) -> PeopleImportResult:
@@ -460,11 +434,7 @@ def _stage_errors(
     return errors
 
 
-def _stage_audit(stage: Stage, *, actor_id: int | None, label: str, changes: dict[str, tuple[object, object]]) -> None:
-    audit_record(organisation_id=stage.organisation_id, actor_id=actor_id, target_type="stage", target_id=stage.pk,
-                 target_label=label, changes=changes)
-
-
+@actor_from("actor_id")
 @transaction.atomic
 def stage_create(
     *, organisation_id: int, actor_id: int | None, name: str, order: int | None, outcome: str,
@@ -481,10 +451,10 @@ def stage_create(
                   is_won=outcome == STAGE_OUTCOME_WON, is_lost=outcome == STAGE_OUTCOME_LOST, idle_days=idle_days)
     stage.full_clean()
     stage.save()
-    _stage_audit(stage, actor_id=actor_id, label=stage.name, changes={"created": ("", stage.name)})
     return stage
 
 
+@actor_from("actor_id")
 @transaction.atomic
 def stage_update(
     *, stage: Stage, actor_id: int | None, name: str, order: int | None, outcome: str, next_step: str,
@@ -500,20 +470,15 @@ def stage_update(
                            idle_days=idle_days, existing=locked)
     if errors:
         raise ValidationError(errors)
-    old = {"name": locked.name, "order": locked.order, "outcome": stage_outcome(locked),
-           "next_step": locked.next_step, "idle_days": locked.idle_days}
-    label = locked.name
     locked.name, locked.next_step = name.strip(), next_step.strip()
     locked.order, locked.idle_days = order, idle_days  # type: ignore[assignment]
     locked.is_won, locked.is_lost = outcome == STAGE_OUTCOME_WON, outcome == STAGE_OUTCOME_LOST
     locked.full_clean()
     locked.save(update_fields=["name", "order", "is_won", "is_lost", "next_step", "idle_days"])
-    new = {"name": locked.name, "order": locked.order, "outcome": outcome, "next_step": locked.next_step,
-           "idle_days": locked.idle_days}
-    _stage_audit(locked, actor_id=actor_id, label=label, changes={k: (old[k], new[k]) for k in old})
     return locked
 
 
+@actor_from("actor_id")
 @transaction.atomic
 def stage_move(*, stage: Stage, actor_id: int | None, direction: int) -> Stage:
     """Swap a stage's position with its neighbour before (-1) or after (+1); no neighbour, no change."""
@@ -530,12 +495,14 @@ def stage_move(*, stage: Stage, actor_id: int | None, direction: int) -> Stage:
     Stage.objects.filter(pk=locked.pk).update(order=0)
     Stage.objects.filter(pk=neighbour.pk).update(order=mine)
     Stage.objects.filter(pk=locked.pk).update(order=theirs)
-    _stage_audit(locked, actor_id=actor_id, label=locked.name, changes={"order": (mine, theirs)})
-    _stage_audit(neighbour, actor_id=actor_id, label=neighbour.name, changes={"order": (theirs, mine)})
+    # The swap goes around save() (positions are unique), so it is recorded here, once per stage.
+    audit_change_record(instance=locked, changes={"order": (mine, theirs)})
+    audit_change_record(instance=neighbour, changes={"order": (theirs, mine)})
     locked.order = theirs
     return locked
 
 
+@actor_from("actor_id")
 @transaction.atomic
 def stage_delete(*, stage: Stage, actor_id: int | None) -> None:
     """Delete a stage no deal has ever been in; one with history is kept (rename it instead)."""
@@ -546,5 +513,4 @@ def stage_delete(*, stage: Stage, actor_id: int | None) -> None:
     ).exists()
     if used:
         raise ValidationError(_("Deals have been in this stage, so its history needs it: rename it instead."))
-    _stage_audit(stage, actor_id=actor_id, label=stage.name, changes={"deleted": (stage.name, "")})
     stage.delete()

@@ -26,9 +26,9 @@ from apps.people.importing import FIELD_LABELS, FIELDS, people_file_open
 from apps.people.onboarding import onboarding_for
 from apps.people.services import people_import
 from apps.roles.decorators import member_required, project_lead_required
+from apps.roles.history import history_of
 from apps.roles.models import Membership, Team
 from apps.roles.policies import member_membership, member_organisation_id
-from apps.roles.selectors import audit_entries
 
 
 def _person_or_404(organisation_id: int, user_id: int) -> User:
@@ -118,7 +118,7 @@ def person_edit(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse
         "team_memberships": person.team_memberships.select_related("team").order_by("team__name"),
         "role_form": role_form,
         "team_form": team_form,
-        "history": audit_entries(organisation_id=organisation_id, target_type="person", target_id=person.pk),
+        "history": history_of(organisation_id=organisation_id, person_id=person.pk),
     }
     return render(request, "people/edit.html", context)
 
@@ -249,7 +249,7 @@ def stage_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation_id = member_organisation_id(request.user)
     context = {
         "stages": selectors.stages_of_organisation(organisation_id=organisation_id),
-        "history": audit_entries(organisation_id=organisation_id, target_type="stage", limit=20),
+        "history": history_of(organisation_id=organisation_id, model=Stage, limit=20),
     }
     return render(request, "people/stages.html", context)
 
@@ -298,7 +298,7 @@ def stage_edit(request: AuthenticatedHttpRequest, stage_id: int) -> HttpResponse
         "form": form,
         "stage": stage,
         "deals": stage.deals.count(),
-        "history": audit_entries(organisation_id=organisation_id, target_type="stage", target_id=stage.pk),
+        "history": history_of(organisation_id=organisation_id, model=Stage, object_id=stage.pk),
     }
     return render(request, "people/stage_form.html", context)
 

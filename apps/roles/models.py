@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # A measured entry longer than this is a form left open; it counts as this long.
@@ -119,57 +118,3 @@ class TeamMember(models.Model):
     def __str__(self) -> str:
         return f"{self.user} in {self.team}"
 
-
-# How each audited field is named on the pages (roles, stages, people).
-AUDIT_FIELD_LABELS = {
-    "created": _("created"),
-    "deleted": _("deleted"),
-    "name": _("name"),
-    "kind": _("kind"),
-    "entry_cap_seconds": _("entry time cap (seconds)"),
-    "pulse_weight": _("pulse weight"),
-    "suggestion_accepted_minutes": _("minutes per suggestion acted on"),
-    "recognition_minutes": _("minutes per recognition received"),
-    "wiifm": _("what's in it for me"),
-    "order": _("order"),
-    "outcome": _("open, won or lost"),
-    "next_step": _("usual next step"),
-    "idle_days": _("days before a deal here is cold"),
-    "role": _("role"),
-    "team": _("team"),
-    "manager": _("manages the team"),
-    "active": _("active"),
-}
-
-
-class AuditEntry(models.Model):
-    """Who changed which configuration or membership, when, from what to what (one field a row)."""
-
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="audit_entries")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        help_text=_("Empty when a command or the system made the change."),
-    )
-    at = models.DateTimeField(_("changed at"), default=timezone.now)
-    target_type = models.CharField(_("what was changed"), max_length=40)
-    target_id = models.PositiveIntegerField(_("id of what was changed"))
-    target_label = models.CharField(_("name at the time"), max_length=200)
-    field = models.CharField(_("field"), max_length=100)
-    old_value = models.TextField(_("old value"), blank=True)
-    new_value = models.TextField(_("new value"), blank=True)
-
-    class Meta:
-        verbose_name = _("audit entry")
-        verbose_name_plural = _("audit entries")
-        ordering = ["-at", "-pk"]
-        indexes = [
-            models.Index(fields=["organisation", "at"], name="audit_org_time"),
-            models.Index(fields=["target_type", "target_id"], name="audit_target"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.target_type} {self.target_label}: {self.field} {self.old_value!r} → {self.new_value!r}"
-
-    @property
-    def field_label(self) -> str:
-        return str(AUDIT_FIELD_LABELS.get(self.field, self.field))

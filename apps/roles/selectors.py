@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from apps.roles.models import AuditEntry, Role
+from apps.roles.models import Role
 
 
 @dataclass(frozen=True)
@@ -25,15 +25,3 @@ def roles_of_organisation(*, organisation_id: int) -> list[RoleRow]:
         .order_by("name")
     )
     return [RoleRow(role=r, people=r.people, active_people=r.active_people) for r in roles]  # type: ignore[attr-defined]
-
-
-def audit_entries(
-    *, organisation_id: int, target_type: str | None = None, target_id: int | None = None, limit: int = 50
-) -> list[AuditEntry]:
-    """Return the newest audit rows of the organisation (or of one target), with who made them."""
-    entries = AuditEntry.objects.filter(organisation_id=organisation_id).select_related("actor")
-    if target_type is not None:
-        entries = entries.filter(target_type=target_type)
-    if target_id is not None:
-        entries = entries.filter(target_id=target_id)
-    return list(entries[:limit])

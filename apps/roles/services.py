@@ -1,4 +1,4 @@
-"""Configuring roles, and the audit trail every configuration or membership change leaves."""
+"""Configuring roles (every change is recorded in the one audit trail, see apps.roles.history)."""
 
 from collections.abc import Mapping
 from decimal import Decimal
@@ -9,7 +9,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.core.enqueue import task_enqueue_on_commit
-from apps.roles.models import DEFAULT_ENTRY_CAP_SECONDS, AuditEntry, Membership, Role, RoleKind
+from apps.core.services import model_update
+from apps.roles.history import actor_from
+from apps.roles.models import DEFAULT_ENTRY_CAP_SECONDS, Membership, Role, RoleKind
 
 # Role fields a lead edits; the first four change people's figures (give cap, pulse blend, gets).
 ROLE_FIGURE_FIELDS = ("entry_cap_seconds", "pulse_weight", "suggestion_accepted_minutes", "recognition_minutes")
@@ -19,30 +21,6 @@ MIN_ENTRY_CAP_SECONDS = 10
 # Scoring sits above roles: its recompute is enqueued by name (apps.core.enqueue).
 RECOMPUTE_TASK = "apps.scoring.tasks.recompute_user_scores"
 MAX_ENTRY_CAP_SECONDS = 24 * 60 * 60
-
-
-def _as_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")  # 0.30 and 0.3 are the same value
-    return str(value)
-
-
-def audit_record(
-    *, organisation_id: int, actor_id: int | None, target_type: str, target_id: int, target_label: str,
-    changes: Mapping[str, tuple[Any, Any]],
-) -> list[AuditEntry]:
-    """Record one audit row per changed field (old → new); unchanged fields leave no row."""
-    entries = [
-        AuditEntry(
-            organisation_id=organisation_id, actor_id=actor_id, target_type=target_type, target_id=target_id,
-            target_label=target_label[:200], field=name, old_value=_as_text(old), new_value=_as_text(new),
-        )
-        for name, (old, new) in changes.items()
-        if _as_text(old) != _as_text(new)
-    ]
-    return AuditEntry.objects.bulk_create(entries)
 
 
 def _role_errors(*, organisation_id: int, values: Mapping[str, Any], existing_pk: int | None) -> dict[str, list[str]]:
@@ -82,6 +60,7 @@ def _recompute_members_after_commit(role_id: int) -> None:
         task_enqueue_on_commit(RECOMPUTE_TASK, user_ids=user_ids)
 
 
+@actor_from("actor_id")
 @transaction.atomic
 def role_create(
     *, organisation_id: int, actor_id: int | None, name: str, kind: str,
@@ -101,13 +80,10 @@ def role_create(
     role = Role(organisation_id=organisation_id, **values)
     role.full_clean()
     role.save()
-    audit_record(
-        organisation_id=organisation_id, actor_id=actor_id, target_type="role", target_id=role.pk,
-        target_label=role.name, changes={"created": ("", role.name)},
-    )
     return role
 
 
+@actor_from("actor_id")
 @transaction.atomic
 def role_update(*, role: Role, actor_id: int | None, **values: Any) -> Role:
     """Change a role's name, kind, scoring values or WIIFM text; every changed field is audited.
@@ -133,16 +109,8 @@ def role_update(*, role: Role, actor_id: int | None, **values: Any) -> Role:
             )
     if errors:
         raise ValidationError(errors)
-    changes = {name: (getattr(locked, name), merged[name]) for name in ROLE_FIELDS}
-    old_label = locked.name
-    for name in ROLE_FIELDS:
-        setattr(locked, name, merged[name])
-    locked.full_clean()
-    locked.save(update_fields=list(ROLE_FIELDS))
-    written = audit_record(
-        organisation_id=locked.organisation_id, actor_id=actor_id, target_type="role", target_id=locked.pk,
-        target_label=old_label, changes=changes,
-    )
-    if any(entry.field in ROLE_FIGURE_FIELDS for entry in written):
+    figures_changed = any(getattr(locked, name) != merged[name] for name in ROLE_FIGURE_FIELDS)
+    model_update(instance=locked, fields=ROLE_FIELDS, data=merged)
+    if figures_changed:
         _recompute_members_after_commit(locked.pk)
     return locked

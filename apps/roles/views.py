@@ -12,6 +12,7 @@ from apps.core.types import AuthenticatedHttpRequest
 from apps.roles import selectors, services
 from apps.roles.decorators import project_lead_required
 from apps.roles.forms import RoleForm
+from apps.roles.history import history_of
 from apps.roles.models import Role
 from apps.roles.policies import member_membership
 
@@ -26,7 +27,7 @@ def role_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation_id = member_membership(request.user).organisation_id
     context = {
         "rows": selectors.roles_of_organisation(organisation_id=organisation_id),
-        "history": selectors.audit_entries(organisation_id=organisation_id, target_type="role", limit=20),
+        "history": history_of(organisation_id=organisation_id, model=Role, limit=20),
     }
     return render(request, "roles/list.html", context)
 
@@ -69,6 +70,6 @@ def role_edit(request: AuthenticatedHttpRequest, role_id: int) -> HttpResponse:
     context = {
         "form": form,
         "role": role,
-        "history": selectors.audit_entries(organisation_id=organisation_id, target_type="role", target_id=role.pk),
+        "history": history_of(organisation_id=organisation_id, model=Role, object_id=role.pk),
     }
     return render(request, "roles/form.html", context)

@@ -10,6 +10,7 @@ from typing import Any
 
 from auditlog.models import LogEntryManager
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db import models
 
 # (app label, model, fields left out, many-to-many fields) — what can change figures or sight.
@@ -40,10 +41,18 @@ def organisation_id_of(instance: models.Model) -> int | None:
         if (related_id := getattr(instance, relation, None)) is not None:
             found = apps.get_model(*model).objects.filter(pk=related_id).values_list("organisation_id", flat=True)
             return next(iter(found), None)
-    if (user_id := getattr(instance, "user_id", None)) is not None:
+    if (user_id := _person_of(instance)) is not None:
         membership = apps.get_model("roles", "Membership").objects.filter(user_id=user_id)
         return next(iter(membership.values_list("organisation_id", flat=True)), None)
     return None
+
+
+def _person_of(instance: models.Model) -> int | None:
+    """Return the person a change is about: the user changed, or the user a row belongs to."""
+    if isinstance(instance, get_user_model()):
+        return int(instance.pk)
+    user_id = getattr(instance, "user_id", None)
+    return int(user_id) if user_id is not None else None
 
 
 class AuditEntryManager(LogEntryManager):
@@ -62,7 +71,7 @@ class AuditEntryManager(LogEntryManager):
 def _stamp(instance: models.Model, kwargs: dict[str, Any]) -> None:
     """Add the organisation and, for a change about one person (role, team, ids), that person."""
     kwargs.setdefault("organisation_id", organisation_id_of(instance))
-    if (user_id := getattr(instance, "user_id", None)) is not None:
+    if (user_id := _person_of(instance)) is not None:
         kwargs.setdefault("additional_data", {"user_id": user_id})
 
 
@@ -72,3 +81,5 @@ def register_audited_models() -> None:
 
     for app_label, model_name, excluded, m2m in AUDITED:
         auditlog.register(apps.get_model(app_label, model_name), exclude_fields=excluded, m2m_fields=set(m2m))
+    # Of a person's own account only whether they may log in changes what others see of them.
+    auditlog.register(get_user_model(), include_fields=["is_active"])

@@ -25,7 +25,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.identities.models import ExternalIdentity
-from apps.roles.models import AuditEntry as RolesAuditEntry
 from apps.roles.models import Membership
 from apps.trust.models import AuditEntry
 from apps.usage.models import UsageEvent
@@ -84,12 +83,13 @@ def person_erase(*, user_id: int, organisation_id: int) -> ErasureResult:
     digests_cleared = digests.objects.filter(user_id=user_id).exclude(content={}).update(content={}, emailed_to="")
     about = AuditEntry.objects.filter(additional_data__user_id=user_id)
     audit_entries_scrubbed = about.update(object_repr=str(user), serialized_data=None, remote_addr=None)
+    # A row about them names them in its own "user" field (the name at the time): that value goes.
+    for entry in about.filter(changes__has_key="user").only("pk", "changes"):
+        changes = {name: value for name, value in entry.changes.items() if name != "user"}
+        AuditEntry.objects.filter(pk=entry.pk).update(changes=changes, changes_text="")
     # Other systems' ids were personal identifiers: their old values go from the trail too.
     about.filter(content_type__model="externalidentity").update(changes={}, changes_text="")
     AuditEntry.objects.filter(actor_id=user_id).update(actor_email=None, remote_addr=None)
-    # The people pages' own trail (apps.roles) names the person at the time of each change.
-    audit_entries_scrubbed += RolesAuditEntry.objects.filter(target_type="person", target_id=user_id).update(
-        target_label=str(user.get_full_name()))
     sessions_ended = 0
     for session in Session.objects.filter(expire_date__gt=timezone.now()):
         if str(session.get_decoded().get("_auth_user_id")) == str(user_id):

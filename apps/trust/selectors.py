@@ -1,17 +1,18 @@
 """Reading what the trust pages show: looks at a person's data, and everything stored about them."""
 
-import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from apps.activities.models import Activity, Deal
 from apps.givegets.models import Delivery
 from apps.pulse.models import PulseResponse
 from apps.quickwins.models import QuickWinResult
+from apps.roles.history import HistoryChange, HistoryLine, HistoryQuery
 from apps.roles.models import Membership, TeamMember
 from apps.scoring.models import ScoreSnapshot
 from apps.suggestions.models import Suggestion
@@ -88,32 +89,13 @@ ACTION_NAMES = {AuditEntry.Action.CREATE: "created", AuditEntry.Action.UPDATE: "
                 AuditEntry.Action.DELETE: "deleted", AuditEntry.Action.ACCESS: "accessed"}
 
 
-@dataclass(frozen=True)
-class AuditChange:
-    field: str
-    old: str
-    new: str
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    """One entry of the history as the page shows it: who, when, what, and each field's old → new."""
-
-    timestamp: dt.datetime
-    actor: str
-    action: str
-    what: str
-    object_repr: str
-    changes: list[AuditChange]
-
-
 def audit_entries(*, organisation_id: int) -> QuerySet[AuditEntry]:
     """Return the organisation's configuration history, newest first."""
     return (AuditEntry.objects.filter(organisation_id=organisation_id)
             .select_related("actor", "content_type").order_by("-timestamp", "-pk"))
 
 
-def _changes(entry: AuditEntry) -> list[AuditChange]:
+def _changes(entry: AuditEntry) -> list[HistoryChange]:
     changes: dict[str, Any] = entry.changes or {}
     model = entry.content_type.model_class()
     rows = []
@@ -127,22 +109,40 @@ def _changes(entry: AuditEntry) -> list[AuditChange]:
             old, new = (objects, "") if change.get("operation") == "delete" else ("", objects)
         else:
             old, new = (str(v) if v not in (None, "None") else "" for v in change)
-        rows.append(AuditChange(field=label, old=old, new=new))
+        rows.append(HistoryChange(field=label, old=_shown(old), new=_shown(new)))
     return rows
 
 
-def audit_rows(*, organisation_id: int, limit: int) -> list[AuditRow]:
+def _shown(value: str) -> str:
+    """A recorded value as people read it (a yes/no field says yes or no)."""
+    return {"True": _("yes"), "False": _("no")}.get(value, value)
+
+
+def _line(entry: AuditEntry) -> HistoryLine:
+    model = entry.content_type.model_class()
+    actor = entry.actor.get_full_name() or entry.actor.get_username() if entry.actor else ""
+    return HistoryLine(
+        timestamp=entry.timestamp, actor=actor, action=ACTION_NAMES.get(entry.action, str(entry.action)),
+        what=str(model._meta.verbose_name) if model is not None else entry.content_type.model,
+        object_repr=entry.object_repr, changes=_changes(entry),
+    )
+
+
+def audit_rows(*, organisation_id: int, limit: int) -> list[HistoryLine]:
     """Return the latest `limit` history rows of the organisation, ready to show."""
-    rows = []
-    for entry in audit_entries(organisation_id=organisation_id)[:limit]:
-        model = entry.content_type.model_class()
-        actor = entry.actor.get_full_name() or entry.actor.get_username() if entry.actor else ""
-        rows.append(AuditRow(
-            timestamp=entry.timestamp, actor=actor, action=ACTION_NAMES.get(entry.action, str(entry.action)),
-            what=str(model._meta.verbose_name) if model is not None else entry.content_type.model,
-            object_repr=entry.object_repr, changes=_changes(entry),
-        ))
-    return rows
+    return [_line(entry) for entry in audit_entries(organisation_id=organisation_id)[:limit]]
+
+
+def history_lines(query: HistoryQuery) -> list[HistoryLine]:
+    """Answer `apps.roles.history.history_of`: the changes to one model, one object or about one person."""
+    entries = audit_entries(organisation_id=query.organisation_id)
+    if query.model is not None:
+        entries = entries.filter(content_type=ContentType.objects.get_for_model(query.model))
+    if query.object_id is not None:
+        entries = entries.filter(object_pk=str(query.object_id))
+    if query.person_id is not None:
+        entries = entries.filter(additional_data__user_id=query.person_id)
+    return [_line(entry) for entry in entries[:query.limit]]
 
 
 def audit_export(*, organisation_id: int) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:

@@ -1,16 +1,16 @@
 """Recording who looked at whose data, and writing the data-use charter."""
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from apps.trust.models import AccessRecord, DataUseStatement
+from apps.trust.models import AccessRecord, AuditEntry, DataUseStatement
 
 # A reload within this window is the same look, not a new one.
 SAME_LOOK_WINDOW = dt.timedelta(minutes=10)
@@ -20,6 +20,18 @@ WHAT_SCORE_DASHBOARD = gettext_noop("score dashboard")
 WHAT_COACHING_PAGE = gettext_noop("coaching page")
 WHAT_TEAM_OVERVIEW = gettext_noop("team overview (score, status and quick wins)")
 WHAT_TEAM_COACHING = gettext_noop("team coaching page")
+
+
+def audit_change_record(*, instance: models.Model, changes: Mapping[str, tuple[object, object]]) -> None:
+    """Record a change made around `save()` (a bulk update django-auditlog cannot see), old → new.
+
+    Who made it comes from the same place as for every other entry: the request's user, or
+    `apps.roles.history.acting_as`.
+    """
+    AuditEntry.objects.log_create(
+        instance, action=AuditEntry.Action.UPDATE,
+        changes={name: [str(old), str(new)] for name, (old, new) in changes.items() if old != new},
+    )
 
 
 def access_record(*, viewer_id: int, subject_id: int, what: str) -> AccessRecord | None:

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from apps.activities.models import DealStageChange, Stage
 from apps.activities.services import deal_move_stage
 from apps.people import services
-from apps.roles.models import AuditEntry
+from apps.trust.models import AuditEntry
 from tests import factories
+from tests.audit import trail
 from tests.conftest import World
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,8 @@ def test_the_lead_adds_a_stage_and_the_list_shows_it_in_order(world: World) -> N
     assert names == ["Lead", "Meeting", "Proposal", "Demo booked", "Won"]
     rows = [row.split("</tr>")[0] for row in body.split('data-testid="stage-row"')[1:]]
     assert ["Demo booked" in row for row in rows] == [False, False, False, True, False]
-    assert AuditEntry.objects.get(target_type="stage").new_value == "Demo booked"
+    created = trail(Stage).get(object_repr="Demo booked")
+    assert (created.action, created.actor) == (AuditEntry.Action.CREATE, world.lene)
 
 
 def test_a_taken_position_or_name_is_refused_by_field(world: World) -> None:
@@ -50,9 +52,10 @@ def test_renaming_keeps_the_deals_and_their_stage_history(world: World) -> None:
     assert change.to_stage.name == "Discovery meeting"
     deal.refresh_from_db()
     assert deal.stage_id == meeting.pk
-    rename = AuditEntry.objects.get(target_type="stage", field="name")
-    assert (rename.old_value, rename.new_value, rename.actor) == ("Meeting", "Discovery meeting", world.lene)
-    assert "Meeting → Discovery meeting" in world.client_for(world.lene).get("/organisation/pipeline/").content.decode()
+    rename = trail(Stage, meeting.pk).get(action=AuditEntry.Action.UPDATE)
+    assert (rename.changes["name"], rename.actor) == (["Meeting", "Discovery meeting"], world.lene)
+    page = world.client_for(world.lene).get("/organisation/pipeline/").content.decode()
+    assert "<del>Meeting</del> → <ins>Discovery meeting</ins>" in page
 
 
 def test_a_stage_with_deals_keeps_its_outcome(world: World) -> None:
@@ -72,7 +75,9 @@ def test_moving_up_swaps_positions_and_records_both(world: World) -> None:
     meeting.refresh_from_db()
     proposal.refresh_from_db()
     assert (meeting.order, proposal.order) == (3, 2)
-    assert AuditEntry.objects.filter(target_type="stage", field="order").count() == 2
+    moves = trail(Stage).filter(action=AuditEntry.Action.UPDATE)
+    assert sorted((e.object_pk, e.changes["order"], e.actor) for e in moves) == sorted([
+        (str(meeting.pk), ["2", "3"], world.lene), (str(proposal.pk), ["3", "2"], world.lene)])
 
 
 def test_the_first_stage_cannot_move_up(world: World) -> None:
@@ -80,7 +85,7 @@ def test_the_first_stage_cannot_move_up(world: World) -> None:
     services.stage_move(stage=lead, actor_id=None, direction=-1)
     lead.refresh_from_db()
     assert lead.order == 1
-    assert not AuditEntry.objects.exists()
+    assert not trail(Stage).filter(action=AuditEntry.Action.UPDATE).exists()
 
 
 def test_a_stage_deals_have_been_in_cannot_be_deleted_an_unused_one_can(world: World) -> None:
@@ -93,7 +98,7 @@ def test_a_stage_deals_have_been_in_cannot_be_deleted_an_unused_one_can(world: W
     spare = services.stage_create(organisation_id=world.org.pk, actor_id=None, name="Spare", order=50, outcome="lost")
     client.post(f"/organisation/pipeline/{spare.pk}/delete/")
     assert not Stage.objects.filter(pk=spare.pk).exists()
-    assert AuditEntry.objects.filter(target_type="stage", field="deleted", old_value="Spare").exists()
+    assert trail(Stage, spare.pk).filter(action=AuditEntry.Action.DELETE, object_repr="Spare").exists()
 
 
 def test_another_organisations_stage_is_not_found(world: World) -> None:

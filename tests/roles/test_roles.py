@@ -10,11 +10,13 @@ from django.utils import timezone
 
 from apps.core.periods import week_start
 from apps.roles import services
-from apps.roles.models import AuditEntry, Role, RoleKind
+from apps.roles.models import Role, RoleKind
 from apps.scoring.models import ScoreSnapshot
 from apps.scoring.services import scores_refresh_users
+from apps.trust.models import AuditEntry
 from apps.usage.kinds import EventKind
 from tests import factories
+from tests.audit import trail
 from tests.conftest import World
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +34,8 @@ def test_the_lead_creates_a_second_role_of_a_kind_and_the_creation_is_audited(wo
     role = Role.objects.get(organisation=world.org, name="Inside sales")
     assert (role.kind, role.entry_cap_seconds, role.pulse_weight) == (RoleKind.SALES_REP, 300, Decimal("0.20"))
     assert role.wiifm == "Your week, planned for you."
-    entry = AuditEntry.objects.get(target_type="role", target_id=role.pk)
-    assert (entry.actor, entry.field, entry.new_value) == (world.lene, "created", "Inside sales")
+    entry = trail(Role, role.pk).get()
+    assert (entry.actor, entry.action, entry.object_repr) == (world.lene, AuditEntry.Action.CREATE, "Inside sales")
 
 
 def test_invalid_values_are_shown_by_field_and_save_nothing(world: World) -> None:
@@ -45,7 +47,8 @@ def test_invalid_values_are_shown_by_field_and_save_nothing(world: World) -> Non
     assert "The pulse weight must be between 0 and 1." in body
     assert "The entry cap must be between 10 and 86400 seconds." in body
     assert "Another role is already called" in body
-    assert not AuditEntry.objects.exists()
+    assert not Role.objects.filter(name="Inside sales").exists()
+    assert not trail(Role).filter(object_repr="Inside sales").exists()
 
 
 def test_editing_records_who_when_and_old_to_new_per_changed_field(world: World) -> None:
@@ -58,11 +61,12 @@ def test_editing_records_who_when_and_old_to_new_per_changed_field(world: World)
               recognition_minutes="7.5", wiifm=""),
     )
     assert response.status_code == 302
-    rows = {e.field: (e.old_value, e.new_value) for e in AuditEntry.objects.filter(target_id=role.pk)}
-    assert rows == {"entry_cap_seconds": ("600", "120"), "recognition_minutes": ("3", "7.5")}
-    assert all(e.actor == world.lene and e.at >= before for e in AuditEntry.objects.all())
+    entry = trail(Role, role.pk).get(action=AuditEntry.Action.UPDATE)
+    changes = {name: (Decimal(old), Decimal(new)) for name, (old, new) in entry.changes.items()}
+    assert changes == {"entry_cap_seconds": (600, 120), "recognition_minutes": (3, Decimal("7.5"))}
+    assert (entry.actor, entry.timestamp >= before) == (world.lene, True)
     page = world.client_for(world.lene).get(f"/organisation/roles/{role.pk}/").content.decode()
-    assert "600 → 120" in page
+    assert "<del>600</del> → <ins>120</ins>" in page
     assert "Lene Test" in page
 
 
@@ -89,7 +93,7 @@ def test_role_update_refuses_a_taken_name_and_changes_nothing(world: World) -> N
     assert "name" in raised.value.message_dict
     role.refresh_from_db()
     assert role.entry_cap_seconds == 600
-    assert not AuditEntry.objects.exists()
+    assert not trail(Role, role.pk).filter(action=AuditEntry.Action.UPDATE).exists()
 
 
 def test_the_role_list_shows_people_per_role(world: World) -> None:
@@ -110,12 +114,12 @@ def test_the_audit_trail_is_read_only_in_the_admin(world: World) -> None:
     from django.contrib.auth.models import User
 
     services.role_update(role=world.roles[RoleKind.SALES_REP], actor_id=world.lene.pk, entry_cap_seconds=90)
-    entry = AuditEntry.objects.get()
+    entry = trail(Role, world.roles[RoleKind.SALES_REP].pk).get(action=AuditEntry.Action.UPDATE)
     admin_user = User.objects.create_superuser("root", "root@x.dk", "pw")
     client = world.client_for(admin_user)
-    assert client.get("/admin/roles/auditentry/").status_code == 200
-    assert client.post(f"/admin/roles/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
-    assert client.get("/admin/roles/auditentry/add/").status_code == 403
+    assert client.get("/admin/trust/auditentry/").status_code == 200
+    assert client.post(f"/admin/trust/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.get("/admin/trust/auditentry/add/").status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
 
 

@@ -70,7 +70,7 @@ def test_pulse_settings_people_roles_phase_teams_and_key_revocation_are_recorded
     by_model = {(e.content_type.model, e.action): e for e in AuditEntry.objects.filter(organisation=world.org)}
     membership = by_model[("membership", AuditEntry.Action.UPDATE)]
     assert membership.actor == world.lene
-    assert membership.changes["role"][1] == str(world.roles[RoleKind.MARKETER].pk)
+    assert membership.changes["role"] == ["Sales rep", "Marketer"]  # links recorded by name, as shown
     assert membership.additional_data == {"user_id": world.rita.pk}
     revoked = by_model[("integrationkey", AuditEntry.Action.UPDATE)]
     assert (revoked.actor, revoked.changes["revoked"]) == (world.lene, ["False", "True"])
@@ -132,8 +132,8 @@ def test_a_persons_own_export_holds_the_changes_made_to_their_role_and_teams(wor
                                       {"action": "role", "role": world.roles[RoleKind.MARKETER].pk})
     document = json.loads(world.client_for(world.rita).get(reverse("trust:my_data_json")).content)
     changes = [(c["content_type__model"], c["actor__username"]) for c in document["configuration_changes"]]
-    assert ("membership", "lene") in changes  # and the creation of her membership and team place
-    assert len(changes) == AuditEntry.objects.filter(additional_data__user_id=world.rita.pk).count() == 3
+    assert ("membership", "lene") in changes  # and the creation of her account, membership and team place
+    assert len(changes) == AuditEntry.objects.filter(additional_data__user_id=world.rita.pk).count() == 4
     others = json.loads(world.client_for(world.ronja).get(reverse("trust:my_data_json")).content)
     assert all(c["actor__username"] != "lene" for c in others["configuration_changes"])
 
