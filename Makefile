@@ -71,3 +71,9 @@ beat: $(BIN)/activate
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .celery staticfiles .pytest_cache .mypy_cache .ruff_cache
+
+.PHONY: load
+## make load: CLIENTS signed-in clients against gunicorn on PostgreSQL for a bounded time, on a
+## database of its own (bench/load.py; needs DATABASE_URL=postgres://…). Prints p95; fails on any error.
+load: $(BIN)/activate
+	DEBUG=false SECRET_KEY=load-only-key $(PY) bench/load.py $(LOAD_ARGS)

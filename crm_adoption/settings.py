@@ -193,8 +193,22 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "apps.core.exception_handler.application_exception_handler",
-    # Requests with an integration key are limited per key (apps/integrations/auth.py).
-    "DEFAULT_THROTTLE_RATES": {"integration_key": env("INTEGRATION_KEY_RATE", default="600/minute")},
+    # Every API view is limited per person (signed in) or per address (anonymous), counted in the
+    # cache (Redis when REDIS_URL is set, so all web processes share one count); over the rate is a
+    # 429 with Retry-After. Requests with an integration key are limited per key instead
+    # (apps/integrations/auth.py). Rates are "<n>/second|minute|hour|day", overridable by env.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_ANON_RATE", default="60/minute"),
+        "user": env("API_USER_RATE", default="1200/minute"),
+        "integration_key": env("INTEGRATION_KEY_RATE", default="600/minute"),
+    },
+    # The anonymous address: REMOTE_ADDR, or with proxies the one the outermost proxy appended
+    # (as for the login lockout); never a client's own X-Forwarded-For, which would reset its count.
+    "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CRM adoption tracker API",
