@@ -35,3 +35,6 @@ urlpatterns = [
     path("integrations/", include("apps.integrations.urls")),
     path("adoption/", include("apps.adoption.urls")),
 ]
+
+# An unknown address under /api/ answers JSON, like every other API error.
+handler404 = "apps.core.views.not_found"

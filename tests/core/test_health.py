@@ -87,3 +87,12 @@ def test_probes_by_bare_address_over_plain_http_are_answered(settings: Any) -> N
 def test_only_reads_are_allowed() -> None:
     assert Client().post("/healthz").status_code == 405
     assert Client().head("/healthz").status_code == 200
+
+
+def test_an_unknown_api_address_answers_json_and_a_page_address_the_page(client) -> None:
+    api = client.get("/api/people/not-a-number/score/")
+    assert (api.status_code, api["Content-Type"]) == (404, "application/json")
+    assert api.json() == {"detail": "Not found."}
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404
+    assert page["Content-Type"].startswith("text/html")
