@@ -5,6 +5,7 @@ over events; the equation itself lives in `equation.py`.
 """
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -315,18 +316,33 @@ def scores_compute(
 
 
 def _first_stale_monday(user_ids: Sequence[int], today: dt.date) -> dict[int, dt.date]:
-    """Return, per user, the earliest week touched by events recorded since their last compute."""
-    last_computed = Subquery(
-        ScoreSnapshot.objects.filter(user_id=OuterRef("user_id")).order_by("-computed_at").values("computed_at")[:1]
+    """Return, per user, the earliest week touched by events recorded since their last compute.
+
+    Reads only new events: each person's latest `computed_at` comes from one grouped query over
+    their snapshots, and the events are those recorded after the earliest of them (the
+    `recorded_at` index), not every event a person ever had. People never scored have all of
+    their events new (their earliest is one lookup on the (user, occurred_at) index).
+    """
+    last_computed = dict(
+        ScoreSnapshot.objects.filter(user_id__in=user_ids).values("user_id").annotate(at=Max("computed_at"))
+        .order_by().values_list("user_id", "at")
     )
-    first_new_event = dict(
-        UsageEvent.objects.filter(user_id__in=user_ids)
-        .annotate(last_computed=last_computed)
-        .filter(Q(last_computed__isnull=True) | Q(recorded_at__gt=F("last_computed")))
-        .values("user_id")
-        .annotate(first=Min("occurred_at"))
-        .values_list("user_id", "first")
-    )
+    first_new_event: dict[int, dt.datetime] = {}
+    if last_computed:
+        for user_id, occurred_at, recorded_at in (
+            UsageEvent.objects.filter(user_id__in=list(last_computed), recorded_at__gt=min(last_computed.values()))
+            .values_list("user_id", "occurred_at", "recorded_at")
+        ):
+            if recorded_at > last_computed[user_id] and (
+                user_id not in first_new_event or occurred_at < first_new_event[user_id]
+            ):
+                first_new_event[user_id] = occurred_at
+    never_scored = [u for u in user_ids if u not in last_computed]
+    if never_scored:
+        first_new_event.update(
+            UsageEvent.objects.filter(user_id__in=never_scored).values("user_id").annotate(first=Min("occurred_at"))
+            .order_by().values_list("user_id", "first")
+        )
     this_monday = week_start(today)
     earliest: dict[int, dt.date] = {}
     for user_id in user_ids:
@@ -516,6 +532,7 @@ def _close_inputs(
         in_week = Q(day__gte=monday, day__lte=monday + dt.timedelta(days=6))
         sums |= {f"e{k}": Sum("events", filter=in_week), f"m{k}": Sum("measured", filter=in_week),
                  f"c{k}": Sum("capped_seconds", filter=in_week)}
+    week_columns = [f"{c}{k}" for k in range(len(mondays)) for c in "emc"]
     rollups = (
         DailyRollup.objects.filter(user_id__gte=lo, user_id__lte=hi, kind__in=GIVE_KINDS,
                                    day__gte=mondays[0], day__lte=mondays[-1] + dt.timedelta(days=6))
@@ -523,21 +540,25 @@ def _close_inputs(
         .annotate(cap_lo=Min("cap_seconds"), cap_hi=Max("cap_seconds"),
                   cap_unknown=Count("pk", filter=Q(cap_seconds__isnull=True)), **sums)
         .order_by()
+        .values_list("user_id", "kind", "cap_lo", "cap_hi", "cap_unknown", *week_columns)
     )
-    for row in rollups:
-        user_id, kind = row["user_id"], row["kind"]
+    # Plain rows (no per-value converters): the sums are whole numbers or NULL.
+    with connection.cursor() as cursor:
+        cursor.execute(*rollups.query.sql_with_params())
+        rows = cursor.fetchall()
+    for user_id, kind, cap_lo, cap_hi, cap_unknown, *figures in rows:
         if user_id not in wanted:
             continue
         role = scoring.get(user_id, RoleScoring())
-        if row["cap_unknown"] or row["cap_lo"] != role.entry_cap_seconds or row["cap_hi"] != role.entry_cap_seconds:
+        if cap_unknown or cap_lo != role.entry_cap_seconds or cap_hi != role.entry_cap_seconds:
             stale.add(user_id)
             continue
         per_entry = per_entry_units(role.role_id, kind)
         weeks = people[user_id].give
         for k, monday in enumerate(mondays):
-            events = row[f"e{k}"]
+            events = figures[3 * k]
             if events:
-                measured, capped = row[f"m{k}"], row[f"c{k}"]
+                events, measured, capped = int(events), int(figures[3 * k + 1]), int(figures[3 * k + 2])
                 weeks[monday][kind] = [events, measured, 100 * capped + (events - measured) * per_entry]
     # Rollups count every entry; a withdrawn or corrected entry counts through its correction only.
     withdrawn = (
@@ -578,13 +599,12 @@ def _close_inputs(
 def _window_lines(weeks: Mapping[dt.date, Lines], mondays: Sequence[dt.date]) -> Lines:
     window: Lines = {}
     for monday in mondays:
-        for kind, line in weeks.get(monday, {}).items():
+        lines = weeks.get(monday)
+        if not lines:
+            continue
+        for kind, line in lines.items():
             total = window.get(kind)
-            if total is None:
-                window[kind] = list(line)
-            else:
-                for i, value in enumerate(line):
-                    total[i] += value
+            window[kind] = list(line) if total is None else [a + b for a, b in zip(total, line, strict=True)]
     return window
 
 
@@ -653,7 +673,6 @@ def _period_close_batch(user_ids: Sequence[int], monday: dt.date) -> int:
         period_start__gte=monday - dt.timedelta(weeks=2), period_start__lt=monday,
     ).values_list("user_id", "period_start", "score"):
         history[user_id][week] = value
-    json_field = ScoreSnapshot._meta.get_field("components")
     written = 0
     for week, close in ((monday, True), (next_monday, False)):
         window_mondays = [week - dt.timedelta(weeks=i) for i in range(ROLLING_WEEKS)]
@@ -686,7 +705,7 @@ def _period_close_batch(user_ids: Sequence[int], monday: dt.date) -> int:
             components = _close_components(give_lines, get_lines, contributed=contributed,
                                            accepted_pending=pending.get(user_id, 0))
             rows.append((user_id, period_start, week_give, week_get, give, get, get - give, index, value, pu, peou,
-                         status, json_field.get_db_prep_save(components, connection), close, computed_at))
+                         status, json.dumps(components), close, computed_at))
         with transaction.atomic():
             _snapshots_upsert(rows, close=close)
         written += len(rows)
