@@ -4,7 +4,9 @@ Inputs are read with grouped queries (one row per person, kind and week), never 
 over events; the equation itself lives in `equation.py`.
 """
 
+import csv
 import datetime as dt
+import io
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -633,22 +635,36 @@ SNAPSHOT_COLUMNS = (
 
 
 def _snapshots_upsert(rows: Sequence[Sequence[Any]], *, close: bool) -> None:
-    """Write snapshot rows (SNAPSHOT_COLUMNS, adapted) with one INSERT … ON CONFLICT DO UPDATE per 1,000.
+    """Write snapshot rows (SNAPSHOT_COLUMNS, adapted) set-based, in one transaction.
 
-    `is_closed` is only updated when closing, as `scores_compute` does.
+    PostgreSQL: `COPY` into a temporary table, then one INSERT … SELECT … ON CONFLICT DO UPDATE.
+    Elsewhere: one INSERT … VALUES … ON CONFLICT DO UPDATE per 1,000 rows. `is_closed` is only
+    updated when closing, as `scores_compute` does.
     """
     quote = connection.ops.quote_name
     table = quote(ScoreSnapshot._meta.db_table)
     columns = ", ".join(quote(c) for c in SNAPSHOT_COLUMNS)
     updated = [c for c in SNAPSHOT_COLUMNS[2:] if close or c != "is_closed"]
-    assignments = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in updated)
-    row_sql = "(" + ", ".join(["%s"] * len(SNAPSHOT_COLUMNS)) + ")"
-    with connection.cursor() as cursor:
+    on_conflict = (f"ON CONFLICT ({quote('user_id')}, {quote('period_start')}) DO UPDATE SET "
+                   + ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in updated))
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.StringIO()
+            csv.writer(buffer).writerows(rows)  # None is an empty field: NULL in COPY's CSV format
+            buffer.seek(0)
+            cursor.execute("CREATE TEMPORARY TABLE scoring_close_rows ON COMMIT DROP AS "  # noqa: S608 - ours
+                           f"SELECT {columns} FROM {table} WITH NO DATA")
+            cursor.cursor.copy_expert(f"COPY scoring_close_rows ({columns}) FROM STDIN WITH (FORMAT csv)", buffer)
+            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM scoring_close_rows "  # noqa: S608
+                           f"{on_conflict}")
+            cursor.execute("DROP TABLE scoring_close_rows")
+            return
+        row_sql = "(" + ", ".join(["%s"] * len(SNAPSHOT_COLUMNS)) + ")"
         for first in range(0, len(rows), SNAPSHOT_UPSERT_ROWS):
             chunk = rows[first:first + SNAPSHOT_UPSERT_ROWS]
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(chunk))} "  # noqa: S608 - ours
-                f"ON CONFLICT ({quote('user_id')}, {quote('period_start')}) DO UPDATE SET {assignments}",
+                f"{on_conflict}",
                 [value for row in chunk for value in row],
             )
 
@@ -706,8 +722,7 @@ def _period_close_batch(user_ids: Sequence[int], monday: dt.date) -> int:
                                            accepted_pending=pending.get(user_id, 0))
             rows.append((user_id, period_start, week_give, week_get, give, get, get - give, index, value, pu, peou,
                          status, json.dumps(components), close, computed_at))
-        with transaction.atomic():
-            _snapshots_upsert(rows, close=close)
+        _snapshots_upsert(rows, close=close)
         written += len(rows)
     if stale:
         # Counted under another cap: `scores_compute` recounts them first (rare: a cap just changed).
