@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import connection
-from django.db.models import Count, DateField, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Window
-from django.db.models.functions import Lag, Lead, TruncDate, TruncWeek
+from django.db.models import Count, DateField, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Window
+from django.db.models.functions import Lag, Lead, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,7 @@ from apps.adoption.figures import (
     share,
 )
 from apps.adoption.impact import Impact, PersonWeeks, phase_impact
-from apps.adoption.models import SeatAllowance
+from apps.adoption.models import ExcludedPerson, SeatAllowance
 from apps.core.periods import week_start
 from apps.givegets.models import GiveGetContract
 from apps.quickwins.evaluation import median_of_histogram
@@ -33,7 +33,7 @@ from apps.rollout.models import RolloutPhase
 from apps.rollout.selectors import STARTED_STATUSES, phase_people
 from apps.scoring.models import ScoreSnapshot
 from apps.usage.kinds import CONTRIBUTION_KINDS, EventKind
-from apps.usage.models import UsageEvent
+from apps.usage.models import DailyRollup, UsageEvent
 
 BUCKETS = ("daily", "weekly", "monthly", "dormant")
 
@@ -41,15 +41,29 @@ BUCKETS = ("daily", "weekly", "monthly", "dormant")
 def counted_people(*, organisation_id: int) -> QuerySet[User]:
     """Return the people every adoption figure counts: active accounts, not internal or test users.
 
-    This is the one place that leaves people out; every figure starts from it.
+    This is the one place that leaves people out; every figure starts from it. Both tests
+    are correlated EXISTS subqueries (no join that could repeat a person with two
+    memberships, no list of excluded ids however many there are).
     """
     return User.objects.filter(
-        memberships__organisation_id=organisation_id, is_active=True, adoption_exclusion__isnull=True
+        Exists(Membership.objects.filter(user_id=OuterRef("pk"), organisation_id=organisation_id)),
+        ~Exists(ExcludedPerson.objects.filter(user_id=OuterRef("pk"))),
+        is_active=True,
     )
 
 
 def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _rollups_between(people: QuerySet[User], first_day: dt.date, last_day: dt.date) -> QuerySet[DailyRollup]:
+    """Return the people's daily rollups from first to last day (inclusive).
+
+    A rollup row is one person, local day and kind with at least one event (every kind,
+    browser logins included, written in the event's own transaction): "active on a day" is
+    "has a rollup row that day", read from one row per kind instead of every event.
+    """
+    return DailyRollup.objects.filter(user__in=people.values("pk"), day__gte=first_day, day__lte=last_day)
 
 
 def _events_between(people: QuerySet[User], first_day: dt.date, last_day: dt.date) -> QuerySet[UsageEvent]:
@@ -63,8 +77,7 @@ def _events_between(people: QuerySet[User], first_day: dt.date, last_day: dt.dat
 def active_days_by_person(*, people: QuerySet[User], first_day: dt.date, last_day: dt.date) -> dict[int, int]:
     """Return {user id: days with at least one usage event} for the people active in the period."""
     rows = (
-        _events_between(people, first_day, last_day)
-        .annotate(day=TruncDate("occurred_at"))
+        _rollups_between(people, first_day, last_day)
         .values("user_id")
         .annotate(days=Count("day", distinct=True))
         .values_list("user_id", "days")
@@ -83,14 +96,14 @@ def frequency_buckets(*, people: QuerySet[User], today: dt.date) -> dict[str, in
 
 
 def weekly_lifecycle(*, people: QuerySet[User], monday: dt.date) -> Lifecycle:
-    """Return the lifecycle counts for the week starting `monday`, in one query."""
-    this_start, next_start = _day_start(monday), _day_start(monday + dt.timedelta(days=7))
-    last_start = _day_start(monday - dt.timedelta(days=7))
-    own = UsageEvent.objects.filter(user_id=OuterRef("pk"))
+    """Return the lifecycle counts for the week starting `monday`, in one query over the rollups."""
+    this_start, next_start = monday, monday + dt.timedelta(days=7)
+    last_start = monday - dt.timedelta(days=7)
+    own = DailyRollup.objects.filter(user_id=OuterRef("pk"))
     annotated = people.annotate(
-        this_week=Exists(own.filter(occurred_at__gte=this_start, occurred_at__lt=next_start)),
-        last_week=Exists(own.filter(occurred_at__gte=last_start, occurred_at__lt=this_start)),
-        first_seen=Subquery(own.order_by("occurred_at").values("occurred_at")[:1]),
+        this_week=Exists(own.filter(day__gte=this_start, day__lt=next_start)),
+        last_week=Exists(own.filter(day__gte=last_start, day__lt=this_start)),
+        first_seen=Subquery(own.order_by("day").values("day")[:1]),
     )
     totals = annotated.aggregate(
         new=Count("pk", filter=Q(this_week=True, first_seen__gte=this_start)),
@@ -119,14 +132,13 @@ class DayActivity:
 def _activity_pairs(people: QuerySet[User], first_day: dt.date, last_day: dt.date) -> list[ActivityPair]:
     """Return (active day, that person's next active day, people) grouped in the database.
 
-    One GROUP BY user, day with LEAD over each person's days, grouped again by the pair of
-    days: at most (days in the window)² rows whatever the number of people or events.
+    One GROUP BY user, day over the rollups with LEAD over each person's days, grouped again
+    by the pair of days: at most (days in the window)² rows whatever the number of people or events.
     """
     user_days = (
-        _events_between(people, first_day, last_day)
-        .annotate(day=TruncDate("occurred_at"))
+        _rollups_between(people, first_day, last_day)
         .values("user_id", "day")
-        .annotate(events=Count("pk"))
+        .annotate(kinds=Count("pk"))
         .annotate(next_day=Window(Lead("day"), partition_by=[F("user_id")], order_by=F("day").asc()))
         .values("day", "next_day")
     )
@@ -194,12 +206,7 @@ def active_days_summary(*, people: QuerySet[User], first_day: dt.date, last_day:
 def weekly_active_days(*, user_id: int, first_day: dt.date, last_day: dt.date) -> dict[dt.date, int]:
     """Return {Monday: the person's active days that week} for the weeks the period touches."""
     rows = (
-        UsageEvent.objects.filter(
-            user_id=user_id,
-            occurred_at__gte=_day_start(first_day),
-            occurred_at__lt=_day_start(last_day + dt.timedelta(days=1)),
-        )
-        .annotate(day=TruncDate("occurred_at"))
+        DailyRollup.objects.filter(user_id=user_id, day__gte=first_day, day__lte=last_day)
         .values_list("day", flat=True)
         .distinct()
     )
@@ -261,7 +268,7 @@ def core_event_adoption(*, people: QuerySet[User], first_day: dt.date, last_day:
     kinds = {c["give_kind"] for c in contracts}
     did = {
         (row["user__memberships__role_id"], row["kind"]): row["n"]
-        for row in _events_between(people, first_day, last_day)
+        for row in _rollups_between(people, first_day, last_day)
         .filter(kind__in=kinds)
         .values("user__memberships__role_id", "kind")
         .annotate(n=Count("user_id", distinct=True))
@@ -315,21 +322,25 @@ def retention_by_cohort(
     )
     if not sizes:
         return []
-    active = {
-        (_as_date(row["cohort"]), _as_date(row["week"])): row["n"]
-        for row in UsageEvent.objects.filter(
-            user__in=members.values("user_id"),
-            occurred_at__gte=_day_start(first_monday),
-            occurred_at__lt=_day_start(last_day + dt.timedelta(days=1)),
-        )
+    # Each person's weeks with activity first (one row per person and week, hashed), then
+    # counted per cohort and week: no distinct count sorting every rollup row.
+    person_weeks = (
+        DailyRollup.objects.filter(user__in=members.values("user_id"), day__gte=first_monday, day__lte=last_day)
         .annotate(
-            cohort=TruncWeek("user__memberships__go_live_on"),
-            week=TruncWeek("occurred_at", output_field=DateField()),
+            cohort=TruncWeek("user__memberships__go_live_on", output_field=DateField()),
+            week=TruncWeek("day", output_field=DateField()),
         )
-        .values("cohort", "week")
-        .annotate(n=Count("user_id", distinct=True))
+        .values("user_id", "cohort", "week")
+        .distinct()
         .order_by()
-    }
+    )
+    sql, params = person_weeks.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT pw.cohort, pw.week, COUNT(*) FROM ({sql}) pw GROUP BY pw.cohort, pw.week",  # noqa: S608
+            params,
+        )
+        active = {(_as_date(cohort), _as_date(week)): int(n) for cohort, week, n in cursor.fetchall()}
     result = []
     for monday, size in sorted((_as_date(k), v) for k, v in sizes.items()):
         cells = []
@@ -394,10 +405,8 @@ def own_gives(*, user_id: int, first_day: dt.date, last_day: dt.date) -> list[Ow
         .values_list("give_kind", flat=True).distinct().order_by("give_kind")
     )
     done = dict(
-        UsageEvent.objects.filter(
-            user_id=user_id, kind__in=kinds,
-            occurred_at__gte=_day_start(first_day), occurred_at__lt=_day_start(last_day + dt.timedelta(days=1)),
-        ).values("kind").annotate(n=Count("pk")).order_by().values_list("kind", "n")
+        DailyRollup.objects.filter(user_id=user_id, kind__in=kinds, day__gte=first_day, day__lte=last_day)
+        .values("kind").annotate(n=Sum("events")).order_by().values_list("kind", "n")
     )
     labels = dict(EventKind.choices)
     return [OwnGive(label=str(labels.get(kind, kind)), times=done.get(kind, 0)) for kind in kinds]
@@ -485,12 +494,10 @@ def phase_impact_report(*, phase: RolloutPhase, today: dt.date) -> PhaseImpactRe
     ).values_list("user_id", "period_start", "get_minutes", "give_minutes"):
         net.setdefault(user_id, {})[monday] = float(get_minutes - give_minutes)
     active_weeks = set(
-        UsageEvent.objects.filter(
-            user_id__in=treated_ids + comparison_ids,
-            occurred_at__gte=_day_start(weeks[0]),
-            occurred_at__lt=_day_start(not_live_until),
+        DailyRollup.objects.filter(
+            user_id__in=treated_ids + comparison_ids, day__gte=weeks[0], day__lt=not_live_until
         )
-        .annotate(week=TruncWeek("occurred_at", output_field=DateField()))
+        .annotate(week=TruncWeek("day", output_field=DateField()))
         .values_list("user_id", "week")
         .distinct()
     )
@@ -540,6 +547,20 @@ def bulk_loggers(*, people: QuerySet[User], first_day: dt.date, last_day: dt.dat
     return loggers, set(burst_rows)
 
 
+def group_members(*, organisation_id: int, people: QuerySet[User]) -> dict[str, set[int]]:
+    """Return {"Team: …" / "Role: …": ids of these people in it} (team members, not managers); two queries."""
+    groups: dict[str, set[int]] = {}
+    for name, user_id in TeamMember.objects.filter(
+        team__organisation_id=organisation_id, is_manager=False, user__in=people.values("pk")
+    ).values_list("team__name", "user_id"):
+        groups.setdefault(str(_("Team: %(name)s") % {"name": name}), set()).add(user_id)
+    for name, user_id in Membership.objects.filter(
+        organisation_id=organisation_id, user__in=people.values("pk")
+    ).values_list("role__name", "user_id"):
+        groups.setdefault(str(_("Role: %(name)s") % {"name": name}), set()).add(user_id)
+    return groups
+
+
 @dataclass(frozen=True)
 class HealthRow:
     group: str
@@ -556,15 +577,7 @@ def bulk_logging_by_group(
 ) -> list[HealthRow]:
     """Return the share of loggers with a burst, per team and per role (never who)."""
     loggers, bulk = bulk_loggers(people=people, first_day=first_day, last_day=last_day)
-    groups: dict[str, set[int]] = {}
-    for name, user_id in TeamMember.objects.filter(
-        team__organisation_id=organisation_id, is_manager=False, user_id__in=loggers
-    ).values_list("team__name", "user_id"):
-        groups.setdefault(str(_("Team: %(name)s") % {"name": name}), set()).add(user_id)
-    for name, user_id in Membership.objects.filter(
-        organisation_id=organisation_id, user_id__in=loggers
-    ).values_list("role__name", "user_id"):
-        groups.setdefault(str(_("Role: %(name)s") % {"name": name}), set()).add(user_id)
+    groups = group_members(organisation_id=organisation_id, people=people.filter(pk__in=loggers))
     return [
         HealthRow(group=name, loggers=len(members), bulk=len(members & bulk))
         for name, members in sorted(groups.items())

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from apps.adoption import selectors
+from apps.adoption import health, selectors
 from apps.adoption.figures import frequency_bucket, share
 from apps.adoption.forms import PeriodForm, ReportPeriod, SeatsForm
 from apps.adoption.models import SeatAllowance
@@ -149,14 +149,30 @@ def _report(
         context["seats"] = selectors.seat_utilisation(
             organisation_id=organisation_id, active_people=active.active_people
         )
-        health = selectors.bulk_logging_by_group(
+        bulk_rows = selectors.bulk_logging_by_group(
             people=people, organisation_id=organisation_id, first_day=period.first_day, last_day=period.last_day
         )
     else:
         loggers, bulk = selectors.bulk_loggers(people=people, first_day=period.first_day, last_day=period.last_day)
-        health = [selectors.HealthRow(group=_("These people"), loggers=len(loggers), bulk=len(bulk))]
-    context["health_rows"] = [{"row": r, "shown": _shown(r.loggers, bulk=r.bulk)} for r in health]
+        bulk_rows = [selectors.HealthRow(group=_("These people"), loggers=len(loggers), bulk=len(bulk))]
+    context["health_rows"] = [{"row": r, "shown": _shown(r.loggers, bulk=r.bulk)} for r in bulk_rows]
+    if organisation_id is not None:
+        groups = selectors.group_members(organisation_id=organisation_id, people=people)
+    else:
+        groups = {_("These people"): set(people.values_list("pk", flat=True))}
+    context["signal_rows"] = health.health_by_group(
+        groups=groups, people=people, first_day=period.first_day, last_day=period.last_day
+    )
+    context |= _signal_thresholds()
     return context
+
+
+def _signal_thresholds() -> dict[str, Any]:
+    return {
+        "near_empty_chars": health.NEAR_EMPTY_CHARS, "repeat_times": health.REPEAT_TIMES,
+        "backdate_days": health.BACKDATE_DAYS, "backdate_batch": health.BACKDATE_BATCH,
+        "backdate_minutes": health.BACKDATE_MINUTES, "signal_keys": health.SIGNALS,
+    }
 
 
 def _lead_scopes(organisation_id: int) -> list[tuple[str, str]]:
@@ -274,4 +290,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         )[1],
         "bulk_entries": selectors.BULK_ENTRIES,
         "bulk_minutes": selectors.BULK_MINUTES,
+        "signals": health.own_signals(user_id=membership.user_id, first_day=period.first_day,
+                                      last_day=period.last_day),
+        **_signal_thresholds(),
     })

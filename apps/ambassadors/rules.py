@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from apps.core.privacy import breakdown_disclosure
 from apps.pulse.rules import is_large_enough
 
 
@@ -16,8 +17,10 @@ class AdoptionShare:
 
     @property
     def is_shown(self) -> bool:
-        # Shares of tiny groups would point at individuals, as pulse aggregates would.
-        return is_large_enough(self.scored)
+        # Shares of tiny groups would point at individuals, as pulse aggregates would; so would a
+        # share whose other side (scored − net beneficiaries) is a group of one to four people.
+        return is_large_enough(self.scored) and breakdown_disclosure(
+            total=self.scored, group_sizes={"net_beneficiaries": self.net_beneficiaries}).shown
 
     @property
     def pct(self) -> float | None:

@@ -1,6 +1,7 @@
 """Reads for ambassadors and kudos: who they are, their teams' adoption, kudos received."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.ambassadors.models import KUDOS_PER_DAY, Kudos
+from apps.ambassadors.network import PeerReach, PeerStanding, peer_reach, peer_standing, suggested
 from apps.ambassadors.rules import AdoptionShare, kudos_left_today, pooled_share
 from apps.core.periods import week_start
 from apps.roles.models import Membership, Team, TeamMember
@@ -33,12 +35,26 @@ class TeamPerson:
         return str(self.user.get_full_name() or self.user.get_username())
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    person: TeamPerson
+    standing: PeerStanding
+
+
+@dataclass(frozen=True)
+class AmbassadorReach:
+    person: TeamPerson
+    reach: PeerReach
+
+
 @dataclass
 class TeamAmbassadors:
     team: Team
     adoption: AdoptionShare
     ambassadors: list[TeamPerson] = field(default_factory=list)
     candidates: list[TeamPerson] = field(default_factory=list)  # members who could be nominated
+    suggestions: list[Suggestion] = field(default_factory=list)  # candidates colleagues thank most
+    reach: list[AmbassadorReach] = field(default_factory=list)  # piloting ambassadors' peer reach
 
 
 def _scored_per_team(*, organisation_id: int, today: dt.date | None) -> dict[int, dict[str, int]]:
@@ -60,8 +76,14 @@ def _scored_per_team(*, organisation_id: int, today: dt.date | None) -> dict[int
     }
 
 
-def ambassadors_overview(*, organisation_id: int, today: dt.date | None = None) -> list[TeamAmbassadors]:
-    """Return every team of the organisation with its ambassadors, candidates and adoption."""
+def ambassadors_overview(
+    *, organisation_id: int, today: dt.date | None = None, with_network: bool = False
+) -> list[TeamAmbassadors]:
+    """Return every team of the organisation with its ambassadors, candidates and adoption.
+
+    With `with_network` (the lead, nominating) also each team's suggested candidates from
+    the peer network and each piloting ambassador's peer reach: at most three queries more.
+    """
     scored = _scored_per_team(organisation_id=organisation_id, today=today)
     nobody = {"scored": 0, "net_beneficiaries": 0}
     by_team = {
@@ -78,7 +100,26 @@ def ambassadors_overview(*, organisation_id: int, today: dt.date | None = None) 
         row = by_team[member.team_id]
         person = TeamPerson(user=member.user, go_live_on=go_live.get(member.user_id))
         (row.ambassadors if member.is_ambassador else row.candidates).append(person)
+    if with_network:
+        _add_network(by_team.values(), organisation_id=organisation_id, today=today)
     return list(by_team.values())
+
+
+def _add_network(rows: Iterable[TeamAmbassadors], *, organisation_id: int, today: dt.date | None) -> None:
+    rows = list(rows)
+    standings = peer_standing(organisation_id=organisation_id, today=today)
+    piloting = {p.pk: p for row in rows for p in row.ambassadors if p.go_live_on is not None}
+    reach = {
+        r.user_id: r for r in peer_reach(
+            go_live={pk: p.go_live_on for pk, p in piloting.items() if p.go_live_on is not None},
+            organisation_id=organisation_id, today=today,
+        )
+    } if piloting else {}
+    for row in rows:
+        people = {p.pk: p for p in row.candidates}
+        row.suggestions = [Suggestion(person=people[s.user_id], standing=s)
+                           for s in suggested(standings, list(people))]
+        row.reach = [AmbassadorReach(person=p, reach=reach[p.pk]) for p in row.ambassadors if p.pk in reach]
 
 
 def comparison(rows: list[TeamAmbassadors], *, without_label: str) -> tuple[list[AdoptionShare], AdoptionShare]:

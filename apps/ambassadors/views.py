@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from apps.ambassadors import selectors, services
 from apps.ambassadors.forms import KudosForm, NominationForm, PilotForm
+from apps.ambassadors.network import NETWORK_DAYS
 from apps.core.charts import Point, bar_chart
 from apps.core.errors import ApplicationError
 from apps.core.types import AuthenticatedHttpRequest
@@ -32,7 +33,8 @@ def _organisation_id(request: HttpRequest) -> int:
 def _render_list(
     request: HttpRequest, *, pilot_form: PilotForm | None = None, pilot_user_id: int | None = None, status: int = 200
 ) -> HttpResponse:
-    rows = selectors.ambassadors_overview(organisation_id=_organisation_id(request))
+    is_lead = is_project_lead(request.user)
+    rows = selectors.ambassadors_overview(organisation_id=_organisation_id(request), with_network=is_lead)
     with_ambassador, without = selectors.comparison(rows, without_label=_("Teams without an ambassador"))
     bars = [*with_ambassador, without]
     context: dict[str, Any] = {
@@ -43,7 +45,8 @@ def _render_list(
             title=_("Share of net beneficiaries this week"), max_value=100, unit=" %",
         ) if any(share.is_shown for share in bars) else None,
         "min_group_size": MIN_GROUP_SIZE,
-        "is_lead": is_project_lead(request.user),
+        "is_lead": is_lead,
+        "network_days": NETWORK_DAYS,
         "pilot_form": pilot_form,
         "pilot_user_id": pilot_user_id,
     }
