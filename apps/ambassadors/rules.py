@@ -3,8 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from apps.core.privacy import breakdown_disclosure
-from apps.pulse.rules import is_large_enough
+from apps.core.privacy import breakdown_disclosure, may_show_aggregate
 
 
 @dataclass(frozen=True)
@@ -19,7 +18,7 @@ class AdoptionShare:
     def is_shown(self) -> bool:
         # Shares of tiny groups would point at individuals, as pulse aggregates would; so would a
         # share whose other side (scored − net beneficiaries) is a group of one to four people.
-        return is_large_enough(self.scored) and breakdown_disclosure(
+        return may_show_aggregate(self.scored) and breakdown_disclosure(
             total=self.scored, group_sizes={"net_beneficiaries": self.net_beneficiaries}).shown
 
     @property

@@ -13,8 +13,8 @@ from apps.ambassadors.forms import KudosForm, NominationForm, PilotForm
 from apps.ambassadors.network import NETWORK_DAYS
 from apps.core.charts import Point, bar_chart
 from apps.core.errors import ApplicationError
+from apps.core.privacy import MIN_PEOPLE
 from apps.core.types import AuthenticatedHttpRequest
-from apps.pulse.rules import MIN_GROUP_SIZE
 from apps.roles.decorators import member_required, project_lead_required
 from apps.roles.models import Team
 from apps.roles.policies import is_project_lead, membership_of, organisation_users
@@ -44,7 +44,7 @@ def _render_list(
             [Point(share.label, share.pct) for share in bars if share.is_shown],
             title=_("Share of net beneficiaries this week"), max_value=100, unit=" %",
         ) if any(share.is_shown for share in bars) else None,
-        "min_group_size": MIN_GROUP_SIZE,
+        "min_group_size": MIN_PEOPLE,
         "is_lead": is_lead,
         "network_days": NETWORK_DAYS,
         "pilot_form": pilot_form,

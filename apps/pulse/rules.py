@@ -10,11 +10,8 @@ from decimal import Decimal
 from typing import TypeVar
 
 from apps.core.periods import week_start
+from apps.core.privacy import may_show_aggregate
 from apps.pulse.items import EASE_OF_USE, PULSE_ITEMS, SCALE_MAX, SCALE_MIN, USEFULNESS
-
-# An aggregate is shown only when it rests on this many answers from different people, so no
-# manager or lead can work out one person's answer.
-MIN_GROUP_SIZE = 5
 
 T = TypeVar("T")
 
@@ -76,14 +73,9 @@ def may_answer(*, enabled: bool, cadence_days: int, last_answered_at: dt.datetim
                   last_skipped_at=None, now=now)
 
 
-def is_large_enough(people: int) -> bool:
-    """Return whether a group is big enough for its aggregate to be shown."""
-    return people >= MIN_GROUP_SIZE
-
-
 def shown_or_none(value: T, people: int) -> T | None:
     """Return the aggregate when it rests on enough people, otherwise None (hidden)."""
-    return value if is_large_enough(people) else None
+    return value if may_show_aggregate(people) else None
 
 
 @dataclass(frozen=True)

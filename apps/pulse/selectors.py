@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Avg, Count, Max, Q, QuerySet
 from django.utils import timezone
 
+from apps.core.privacy import may_show_aggregate
 from apps.pulse import rules
 from apps.pulse.models import PulseResponse, PulseSettings, PulseSkip
 from apps.roles.golive import live_since
@@ -84,7 +85,7 @@ class PulseAggregate:
 
     @property
     def is_shown(self) -> bool:
-        return rules.is_large_enough(self.people)
+        return may_show_aggregate(self.people)
 
 
 def _aggregate(label: str, answers: int, people: int, pu: Any, peou: Any) -> PulseAggregate:
@@ -92,7 +93,7 @@ def _aggregate(label: str, answers: int, people: int, pu: Any, peou: Any) -> Pul
         shown = rules.shown_or_none(value, people)
         return None if shown is None else Decimal(shown).quantize(Decimal("0.01"))
 
-    return PulseAggregate(label=label, answers=answers if rules.is_large_enough(people) else 0,
+    return PulseAggregate(label=label, answers=answers if may_show_aggregate(people) else 0,
                           people=people, usefulness=rounded(pu), ease_of_use=rounded(peou))
 
 
@@ -160,7 +161,7 @@ def pulse_distribution(*, people: QuerySet, start: dt.date, end: dt.date) -> Dis
     row = PulseResponse.objects.filter(
         user__in=people, answered_at__gte=_local_start(start), answered_at__lt=_local_start(end)
     ).aggregate(**aggregates)
-    shown = rules.is_large_enough(row["people"])
+    shown = may_show_aggregate(row["people"])
     return Distribution(
         people=row["people"],
         usefulness=[row[f"pu{p}"] for p in range(1, 8)] if shown else None,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from apps.core.charts import Point, bar_chart, line_chart
 from apps.core.errors import ApplicationError
 from apps.core.forms import form_saved
+from apps.core.privacy import MIN_PEOPLE
 from apps.core.types import AuthenticatedHttpRequest
 from apps.pulse import rules, selectors, services
 from apps.pulse.forms import PulseCheckForm, PulseSettingsForm
@@ -111,7 +112,7 @@ def _aggregates_context(request: HttpRequest, *, people: QuerySet, teams: QueryS
         "scale": scale,
         "window_start": start,
         "window_end": end - dt.timedelta(days=1),
-        "min_group_size": rules.MIN_GROUP_SIZE,
+        "min_group_size": MIN_PEOPLE,
         "usefulness_chart": line_chart([Point(a.label, a.usefulness) for a in trend],
                                        title=_("Perceived usefulness, mean (1–7)"), y_min=1, y_max=7, reference=4),
         "ease_chart": line_chart([Point(a.label, a.ease_of_use) for a in trend],

@@ -11,7 +11,7 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
-from apps.pulse.rules import is_large_enough
+from apps.core.privacy import may_show_aggregate
 
 
 class Criterion(StrEnum):
@@ -113,7 +113,7 @@ def evaluate_gate(criteria: GateCriteria, measured: GateMeasurements) -> GateRes
         ))
     if criteria.min_pulse_score is not None:
         target = float(criteria.min_pulse_score)
-        if measured.pulse_mean is None or not is_large_enough(measured.pulse_people):
+        if measured.pulse_mean is None or not may_show_aggregate(measured.pulse_people):
             # Answers from fewer people than the charter allows: no mean is shown or judged, since
             # a small team's mean would give away one person's answers to their manager.
             results.append(CriterionResult(Criterion.PULSE, None, target, None, None, measured.pulse_people))

@@ -6,7 +6,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from apps.pulse.rules import MIN_GROUP_SIZE
+from apps.core.privacy import MIN_PEOPLE
 from apps.rollout.gates import Criterion
 from apps.rollout.models import GateEvaluation
 from apps.usage.kinds import EventKind
@@ -54,7 +54,7 @@ def _detail(criterion: str, entry: dict[str, Any]) -> str:
     if criterion == Criterion.PULSE and denominator is not None:
         return ngettext("%(count)s person answered in the last 30 days (%(needed)s needed)",
                         "%(count)s people answered in the last 30 days (%(needed)s needed)", denominator) % {
-            "count": denominator, "needed": MIN_GROUP_SIZE}
+            "count": denominator, "needed": MIN_PEOPLE}
     return ""
 
 

@@ -58,7 +58,7 @@ def test_a_skip_does_not_block_answering_but_a_recent_answer_does() -> None:
 def test_aggregates_are_hidden_below_five_people() -> None:
     assert rules.shown_or_none(Decimal("5.5"), 4) is None
     assert rules.shown_or_none(Decimal("5.5"), 5) == Decimal("5.5")
-    assert not rules.is_large_enough(0)
+    assert rules.shown_or_none(Decimal("5.5"), 0) is None
 
 
 def test_month_buckets_run_oldest_first_across_a_year_end() -> None:
