@@ -67,7 +67,7 @@ def main() -> None:
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
            "INTEGRATION_KEY_RATE": "100000/minute", "DEBUG": "false", "SECRET_KEY": "bench-only-key",
-           "ALLOWED_HOSTS": "127.0.0.1"}
+           "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL": "false"}  # plain HTTP to localhost
     if not os.environ.get("REDIS_URL"):
         print("   skipped: needs REDIS_URL (without it every refresh runs inside the request)")
         return

@@ -1,8 +1,9 @@
 """Writing to the usage log. The one way in: `usage_event_record`."""
 
 import datetime as dt
+import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -94,6 +95,32 @@ INSERT_BATCH_ROWS = 2000
 
 
 @dataclass(frozen=True)
+class _Preparer:
+    time: Callable[[dt.datetime], Any]
+    json: Callable[[dict[str, Any]], Any]
+
+
+def _insert_values_preparer() -> _Preparer:
+    """Return what the database driver is given for an event's time and metadata.
+
+    What the model fields' `get_db_prep_save` would give, without their per-value machinery
+    (it was a fifth of a 1,000-event batch's time): an aware time as the backend adapts it
+    (naive ones still go through the field, which warns and makes them aware), metadata as JSON
+    text (PostgreSQL casts the text to jsonb in the INSERT; SQLite stores the text).
+    """
+    time_field = cast("models.Field[Any, Any]", UsageEvent._meta.get_field("occurred_at"))
+    adapt = connection.ops.adapt_datetimefield_value
+
+    def time(value: dt.datetime) -> Any:
+        if value.tzinfo is None or value.utcoffset() is None:
+            return time_field.get_db_prep_save(value, connection)
+        return adapt(value)
+
+    encoder = cast("models.JSONField[Any]", UsageEvent._meta.get_field("metadata")).encoder
+    return _Preparer(time=time, json=lambda value: json.dumps(value, cls=encoder))
+
+
+@dataclass(frozen=True)
 class InsertedEvent:
     """One row that `usage_events_insert` actually added (what the refresh and rollups need)."""
 
@@ -119,11 +146,10 @@ def usage_events_insert_returning(*, events: Sequence[EventInput]) -> list[Inser
         unique.setdefault((event.source, event.idempotency_key), event)
     if not unique:
         return []
-    fields = [cast("models.Field[Any, Any]", UsageEvent._meta.get_field(column.removesuffix("_id")))
-              for column in _INSERT_COLUMNS]
     table = connection.ops.quote_name(UsageEvent._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in _INSERT_COLUMNS)
-    recorded_at = timezone.now()
+    prepare = _insert_values_preparer()
+    recorded_at = prepare.time(timezone.now())
     inserted: list[InsertedEvent] = []
     rows = list(unique.values())
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
@@ -131,9 +157,8 @@ def usage_events_insert_returning(*, events: Sequence[EventInput]) -> list[Inser
             batch = rows[start:start + INSERT_BATCH_ROWS]
             params: list[Any] = []
             for e in batch:
-                values = (e.user_id, e.kind, e.occurred_at, e.duration_seconds, e.source,
-                          e.idempotency_key, e.metadata, recorded_at)
-                params.extend(f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True))
+                params.extend((e.user_id, e.kind, prepare.time(e.occurred_at), e.duration_seconds, e.source,
+                               e.idempotency_key, prepare.json(e.metadata), recorded_at))
             placeholders = ", ".join(["(" + ", ".join(["%s"] * len(_INSERT_COLUMNS)) + ")"] * len(batch))
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {placeholders} "  # noqa: S608 - names are ours
