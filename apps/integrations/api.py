@@ -11,27 +11,14 @@ from rest_framework.views import APIView
 
 from apps.identities.sources import IdentitySource
 from apps.integrations.auth import HasScopedIntegrationKey, IntegrationKeyThrottle, integration_key_of
+from apps.integrations.batch import PERSON_KEYS, PERSON_SHAPE, UNKNOWN_FIELD, batch_clock, item_check
 from apps.integrations.models import KeyScope
 from apps.integrations.services import REJECTED, events_ingest
-from apps.usage.api import (
-    EventFieldsMixin,
-    event_time_field,
-    idempotency_key_field,
-    metadata_field,
-    problem_response,
-)
+from apps.usage.api import EventFieldsMixin, event_time_field, idempotency_key_field, metadata_field
 from apps.usage.kinds import EventKind
-from apps.usage.validation import (
-    MAX_BODY_DEPTH,
-    MAX_METADATA_DEPTH,
-    MAX_PERSON_ID,
-    body_problem,
-    depth_problem,
-    text_problem,
-)
+from apps.usage.validation import MAX_BODY_DEPTH, MAX_PERSON_ID, body_problem, depth_problem, text_problem
 
 MAX_BATCH = 1000
-PERSON_SHAPE = "person must be an id, an e-mail or {source, external_id}."
 
 
 class IdentitySerializer(serializers.Serializer):
@@ -62,7 +49,7 @@ class PersonField(serializers.Field):
             return data.strip()
         if isinstance(data, dict):
             if set(data) - {"source", "external_id"}:
-                raise serializers.ValidationError("person has only source and external_id.")
+                raise serializers.ValidationError(PERSON_KEYS)
             identity = IdentitySerializer(data=data)
             identity.is_valid(raise_exception=True)
             if problem := text_problem(identity.validated_data["external_id"]):
@@ -86,7 +73,7 @@ class BatchEventSerializer(EventFieldsMixin, serializers.Serializer):
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict) and (unknown := sorted(set(data) - set(self.fields))):
-            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+            raise serializers.ValidationError({name: [UNKNOWN_FIELD] for name in unknown})
         return super().to_internal_value(data)
 
 
@@ -175,20 +162,15 @@ class EventBatchApi(APIView):
             return Response({**errors, "saved": 0}, status=status.HTTP_400_BAD_REQUEST)
         rejected: dict[int, Any] = {}
         items: list[dict[str, Any]] = []
-        # One serializer validates every item: building one per item deep-copies its fields
-        # each time, which was three quarters of a batch's time.
-        validator = BatchEventSerializer()
+        # Plain checks, not the serializer (it documents the item in the schema): they give the same
+        # answers at a fraction of the cost (apps/integrations/batch.py).
+        clock = batch_clock()
         for index, raw in enumerate(batch.validated_data["events"]):
-            if (bad := body_problem(raw, max_depth=MAX_METADATA_DEPTH + 1, at=("events", index))) is not None:
-                rejected[index] = problem_response(bad[0], bad[1], validator.fields)
-                continue
-            if not isinstance(raw, dict):
-                rejected[index] = {"detail": ["An event is a JSON object."]}
-                continue
-            try:
-                items.append({"index": index, **validator.run_validation(raw)})
-            except serializers.ValidationError as error:
-                rejected[index] = serializers.as_serializer_error(error)
+            item, reason = item_check(raw, index=index, clock=clock)
+            if item is None:
+                rejected[index] = reason
+            else:
+                items.append(item)
         answers = {r.index: {"index": r.index, "status": r.status, **({"reason": r.reason} if r.reason else {})}
                    for r in events_ingest(organisation_id=key.organisation_id, items=items)}
         for index, reason in rejected.items():

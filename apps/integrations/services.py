@@ -226,7 +226,8 @@ def _counts_of(results: list[ItemResult]) -> dict[str, int]:
 def _items_of(events: list[ParsedEvent]) -> list[dict[str, Any]]:
     return [
         {"index": i, "person": {"source": e.identity_source, "external_id": e.external_id}, "kind": e.kind,
-         "occurred_at": e.occurred_at, "idempotency_key": e.idempotency_key, "metadata": e.metadata}
+         "occurred_at": e.occurred_at, "idempotency_key": e.idempotency_key, "metadata": e.metadata,
+         "duration_seconds": e.duration_seconds}
         for i, e in enumerate(events)
     ]
 

@@ -3,7 +3,6 @@
 import datetime as dt
 from typing import Any
 
-from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -21,6 +20,7 @@ from apps.usage.validation import (
     MAX_METADATA_DEPTH,
     METADATA_HELP,
     OCCURRED_AT_HELP,
+    OCCURRED_AT_RANGE,
     body_problem,
     idempotency_key_problem,
     metadata_problem,
@@ -39,7 +39,7 @@ def event_time_field() -> serializers.DateTimeField:
     """Return the occurred_at field: a year the database cannot hold is the same clear error as 1999."""
     return serializers.DateTimeField(
         help_text=OCCURRED_AT_HELP,
-        error_messages={"overflow": gettext_lazy("occurred_at must lie between 2000-01-01 and one day from now.")},
+        error_messages={"overflow": OCCURRED_AT_RANGE},
     )
 
 

@@ -1,8 +1,10 @@
 """Writing to the usage log. The one way in: `usage_event_record`."""
 
 import datetime as dt
+import io
+import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -94,6 +96,32 @@ INSERT_BATCH_ROWS = 2000
 
 
 @dataclass(frozen=True)
+class _Preparer:
+    time: Callable[[dt.datetime], Any]
+    json: Callable[[dict[str, Any]], Any]
+
+
+def _insert_values_preparer() -> _Preparer:
+    """Return what the database driver is given for an event's time and metadata.
+
+    What the model fields' `get_db_prep_save` would give, without their per-value machinery
+    (it was a fifth of a 1,000-event batch's time): an aware time as the backend adapts it
+    (naive ones still go through the field, which warns and makes them aware), metadata as JSON
+    text (PostgreSQL casts the text to jsonb in the INSERT; SQLite stores the text).
+    """
+    time_field = cast("models.Field[Any, Any]", UsageEvent._meta.get_field("occurred_at"))
+    adapt = connection.ops.adapt_datetimefield_value
+
+    def time(value: dt.datetime) -> Any:
+        if value.tzinfo is None or value.utcoffset() is None:
+            return time_field.get_db_prep_save(value, connection)
+        return adapt(value)
+
+    encoder = cast("models.JSONField[Any]", UsageEvent._meta.get_field("metadata")).encoder
+    return _Preparer(time=time, json=lambda value: json.dumps(value, cls=encoder))
+
+
+@dataclass(frozen=True)
 class InsertedEvent:
     """One row that `usage_events_insert` actually added (what the refresh and rollups need)."""
 
@@ -119,29 +147,22 @@ def usage_events_insert_returning(*, events: Sequence[EventInput]) -> list[Inser
         unique.setdefault((event.source, event.idempotency_key), event)
     if not unique:
         return []
-    fields = [cast("models.Field[Any, Any]", UsageEvent._meta.get_field(column.removesuffix("_id")))
-              for column in _INSERT_COLUMNS]
     table = connection.ops.quote_name(UsageEvent._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in _INSERT_COLUMNS)
-    recorded_at = timezone.now()
+    prepare = _insert_values_preparer()
+    recorded_at = prepare.time(timezone.now())
     inserted: list[InsertedEvent] = []
     rows = list(unique.values())
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         for start in range(0, len(rows), INSERT_BATCH_ROWS):
             batch = rows[start:start + INSERT_BATCH_ROWS]
-            params: list[Any] = []
-            for e in batch:
-                values = (e.user_id, e.kind, e.occurred_at, e.duration_seconds, e.source,
-                          e.idempotency_key, e.metadata, recorded_at)
-                params.extend(f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True))
-            placeholders = ", ".join(["(" + ", ".join(["%s"] * len(_INSERT_COLUMNS)) + ")"] * len(batch))
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {placeholders} "  # noqa: S608 - names are ours
-                "ON CONFLICT (source, idempotency_key) DO NOTHING "
-                "RETURNING source, idempotency_key",
-                params,
-            )
-            for source, key in cursor.fetchall():
+            if connection.vendor == "postgresql" and hasattr(cursor.cursor, "copy_expert"):
+                returned = _insert_by_copy(cursor, table=table, columns=columns, batch=batch,
+                                           recorded_at=timezone.now())
+            else:
+                returned = _insert_by_values(cursor, table=table, columns=columns, batch=batch, prepare=prepare,
+                                             recorded_at=recorded_at)
+            for source, key in returned:
                 e = unique[(source, key)]
                 inserted.append(InsertedEvent(source=source, idempotency_key=key, user_id=e.user_id, kind=e.kind,
                                               occurred_at=e.occurred_at, duration_seconds=e.duration_seconds))
@@ -152,6 +173,68 @@ def usage_events_insert_returning(*, events: Sequence[EventInput]) -> list[Inser
         rollups_add(events=[RolledEvent(r.user_id, r.kind, r.occurred_at, r.duration_seconds) for r in inserted])
         refresh_marks_add(since_by_user=since_by_user)
     return inserted
+
+
+def _insert_by_values(cursor: Any, *, table: str, columns: str, batch: Sequence[EventInput], prepare: _Preparer,
+                      recorded_at: Any) -> list[tuple[str, str]]:
+    params: list[Any] = []
+    for e in batch:
+        params.extend((e.user_id, e.kind, prepare.time(e.occurred_at), e.duration_seconds, e.source,
+                       e.idempotency_key, prepare.json(e.metadata), recorded_at))
+    placeholders = ", ".join(["(" + ", ".join(["%s"] * len(_INSERT_COLUMNS)) + ")"] * len(batch))
+    cursor.execute(
+        f"INSERT INTO {table} ({columns}) VALUES {placeholders} "  # noqa: S608 - names are ours
+        "ON CONFLICT (source, idempotency_key) DO NOTHING "
+        "RETURNING source, idempotency_key",
+        params,
+    )
+    return list(cursor.fetchall())
+
+
+# A session's own staging table for `_insert_by_copy`, emptied at every commit.
+_STAGE = "usage_insert_stage"
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: Any) -> str:
+    """Return a value as a field of COPY's text format (\\N for NULL; backslash, tab and newlines escaped)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            value = timezone.make_aware(value)  # as the model field would, for a naive time
+        return value.isoformat()
+    return str(value).translate(_COPY_ESCAPES)
+
+
+def _insert_by_copy(cursor: Any, *, table: str, columns: str, batch: Sequence[EventInput],
+                    recorded_at: dt.datetime) -> list[tuple[str, str]]:
+    """PostgreSQL: COPY the batch into a temporary table, then one INSERT … SELECT … ON CONFLICT DO NOTHING.
+
+    Cheaper than a VALUES list of 8,000 parameters (the statement to parse is one line), with
+    the same guarantee: a key recorded by anyone, concurrently or before, is skipped, not doubled.
+    """
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} (user_id bigint, kind varchar(40), "
+        "occurred_at timestamptz, duration_seconds integer, source varchar(20), idempotency_key varchar(200), "
+        "metadata jsonb, recorded_at timestamptz) ON COMMIT DELETE ROWS"
+    )
+    encoder = cast("models.JSONField[Any]", UsageEvent._meta.get_field("metadata")).encoder
+    stamp = _copy_text(recorded_at)
+    lines = "".join(
+        f"{e.user_id}\t{_copy_text(e.kind)}\t{_copy_text(e.occurred_at)}\t{_copy_text(e.duration_seconds)}\t"
+        f"{_copy_text(e.source)}\t{_copy_text(e.idempotency_key)}\t{_copy_text(json.dumps(e.metadata, cls=encoder))}"
+        f"\t{stamp}\n"
+        for e in batch
+    )
+    cursor.cursor.copy_expert(f"COPY {_STAGE} ({columns}) FROM STDIN", io.StringIO(lines))
+    cursor.execute(
+        f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {_STAGE} "  # noqa: S608 - names are ours
+        "ON CONFLICT (source, idempotency_key) DO NOTHING RETURNING source, idempotency_key"
+    )
+    returned = list(cursor.fetchall())
+    cursor.execute(f"DELETE FROM {_STAGE}")  # noqa: S608 - a later batch of this transaction starts empty
+    return returned
 
 
 def usage_events_insert(*, events: Sequence[EventInput]) -> set[tuple[str, str]]:

@@ -9,11 +9,13 @@ import datetime as dt
 import hashlib
 import json
 import math
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 EARLIEST_OCCURRED_AT = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 # Clocks drift and time zones differ; more than a day ahead is not a real event.
@@ -45,8 +47,41 @@ IDEMPOTENCY_KEY_HELP = (
 )
 
 
+# The one answer for a time outside the range, or one no calendar can hold.
+OCCURRED_AT_RANGE = gettext_lazy("occurred_at must lie between 2000-01-01 and one day from now.")
+
+
+# A NUL byte or a lone surrogate (a str can hold one; UTF-8 and PostgreSQL cannot).
+_BAD_CHARACTER = re.compile("[\x00\ud800-\udfff]")
+
+
 def _bad_character(text: str) -> bool:
-    return "\x00" in text or any(0xD800 <= ord(char) <= 0xDFFF for char in text)
+    return _BAD_CHARACTER.search(text) is not None
+
+
+def _clean(value: Any, *, max_depth: int) -> bool:
+    """Return True when `_walk` would find nothing: the quick look every valid body gets (no paths kept)."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    search = _BAD_CHARACTER.search
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if search(item) is not None:
+                return False
+        elif isinstance(item, dict):
+            if depth >= max_depth:
+                return False
+            for key, child in item.items():
+                if isinstance(key, str) and search(key) is not None:
+                    return False
+                stack.append((child, depth + 1))
+        elif isinstance(item, list):
+            if depth >= max_depth:
+                return False
+            stack.extend((child, depth + 1) for child in item)
+        elif isinstance(item, float) and not math.isfinite(item):
+            return False
+    return True
 
 
 def _escaped(text: str) -> str:
@@ -105,6 +140,8 @@ def body_problem(
     and the nesting depth, before any serialiser echoes a value back or recurses into it.
     `at` is where `value` sits in the body, for the message.
     """
+    if _clean(value, max_depth=max_depth):
+        return None
     for problem, path in _walk(value, max_depth=max_depth):
         return path, _message(problem, (*at, *path))
     return None
@@ -112,6 +149,8 @@ def body_problem(
 
 def depth_problem(value: Any, *, max_depth: int) -> str | None:
     """Return why `value` is nested too deeply (with where), or None; iterative, checks nothing else."""
+    if _depth_within(value, max_depth=max_depth):
+        return None
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, ())]
     while stack:
         item, path = stack.pop()
@@ -121,6 +160,18 @@ def depth_problem(value: Any, *, max_depth: int) -> str | None:
             children = item.items() if isinstance(item, dict) else enumerate(item)
             stack.extend((child, (*path, key if isinstance(key, int) else str(key))) for key, child in children)
     return None
+
+
+def _depth_within(value: Any, *, max_depth: int) -> bool:
+    """Return True when no container in `value` sits `max_depth` levels deep (no paths kept)."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth >= max_depth:
+                return False
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return True
 
 
 def text_problem(value: str) -> str | None:
@@ -134,7 +185,7 @@ def occurred_at_problem(value: dt.datetime, *, now: dt.datetime | None = None) -
     """Return why a time cannot be an event's time (before 2000, more than a day ahead), or None."""
     latest = (now or timezone.now()) + FUTURE_TOLERANCE
     if value < EARLIEST_OCCURRED_AT or value > latest:
-        return _("occurred_at must lie between 2000-01-01 and one day from now.")
+        return str(OCCURRED_AT_RANGE)
     return None
 
 
@@ -162,6 +213,11 @@ def metadata_problem(value: Any) -> str | None:
     found = body_problem(value, max_depth=MAX_METADATA_DEPTH, at=("metadata",))
     if found is not None:
         return found[1]
+    return metadata_size_problem(value)
+
+
+def metadata_size_problem(value: dict[str, Any]) -> str | None:
+    """Return why metadata whose content is known to be fine (`body_problem`) is too large, or None."""
     if len(json.dumps(value, ensure_ascii=False).encode("utf-8")) > MAX_METADATA_BYTES:
         return _("metadata is larger than %(limit)d KB.") % {"limit": MAX_METADATA_BYTES // 1024}
     return None

@@ -4,12 +4,14 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from apps.usage.services import trusted_entry_seconds
 from apps.usage.validation import text_problem
 
 
@@ -22,6 +24,8 @@ class ParsedEvent:
     occurred_at: dt.datetime
     idempotency_key: str
     metadata: dict[str, Any] = field(default_factory=dict)
+    # The log's own measure of the entry's time, for gives (record created or updated); None otherwise.
+    duration_seconds: int | None = None
 
 
 @dataclass
@@ -68,6 +72,23 @@ def csv_rows(text: str, result: Parsed) -> Iterator[tuple[int, dict[str, str]]]:
             result.problems.append((number, _("A cell is too long or holds NUL or unpaired surrogate characters.")))
             continue
         yield number, row
+
+
+def entry_seconds_from_ms(*values: str) -> int | None:
+    """Return the first of `values` (milliseconds, as a CRM log writes them) as whole seconds, or None.
+
+    Empty or unreadable cells are skipped; a value that cannot be a real entry (negative, over a
+    day) is no measurement at all, so the entry counts the contract's expected minutes instead.
+    """
+    for value in values:
+        try:
+            milliseconds = float(value)
+        except ValueError:
+            continue
+        if not math.isfinite(milliseconds):
+            continue
+        return trusted_entry_seconds(round(milliseconds / 1000))
+    return None
 
 
 def column(row: dict[str, str], *aliases: str) -> str:

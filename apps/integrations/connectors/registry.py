@@ -30,7 +30,7 @@ class Connector:
 
 CONNECTORS: dict[str, Connector] = {c.format: c for c in (
     Connector(salesforce_elf.FORMAT, _("Salesforce Event Monitoring (EventLogFile CSV)"),
-              IdentitySource.SALESFORCE, salesforce_elf.MAPPING, salesforce_elf.parse),
+              IdentitySource.SALESFORCE, salesforce_elf.PAGE_RULES | salesforce_elf.MAPPING, salesforce_elf.parse),
     Connector(salesforce_loginhistory.FORMAT, _("Salesforce login history"),
               IdentitySource.SALESFORCE, salesforce_loginhistory.MAPPING, salesforce_loginhistory.parse),
     Connector(salesforce_lightning_usage.FORMAT, _("Salesforce Lightning usage by page (daily)"),

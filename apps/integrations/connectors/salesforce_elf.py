@@ -3,15 +3,20 @@
 Columns as Salesforce writes them: EVENT_TYPE, TIMESTAMP (``20231218054831.655``, UTC),
 TIMESTAMP_DERIVED (ISO 8601), USER_ID, USER_ID_DERIVED, USER_NAME, REQUEST_ID, DURATION and
 EFFECTIVE_PAGE_TIME (milliseconds) where the type has them. Other columns are ignored.
+
+A page that creates or edits a record (Lightning ``/lightning/o/Account/new``,
+``/lightning/r/Account/001…/edit``; Classic ``/001/e``, ``/001…/e``) is a give, `record_created`
+or `record_updated`, whose entry time is the row's DURATION, else its EFFECTIVE_PAGE_TIME.
 """
 
 import datetime as dt
+import re
 
 from django.utils.translation import gettext as _
 
 from apps.identities.sources import IdentitySource
-from apps.integrations.connectors.base import Parsed, ParsedEvent, csv_rows, row_hash
-from apps.usage.kinds import EventKind
+from apps.integrations.connectors.base import Parsed, ParsedEvent, csv_rows, entry_seconds_from_ms, row_hash
+from apps.usage.kinds import GIVE_KINDS, EventKind
 from apps.usage.validation import occurred_at_problem
 
 FORMAT = "salesforce-elf"
@@ -28,6 +33,27 @@ MAPPING: dict[str, str] = {
     "AuraRequest": EventKind.API_CALL,
     "ApexCallout": EventKind.API_CALL,
 }
+
+# Page types whose page names a record form; what the page does decides the kind.
+PAGE_TYPES = frozenset({"LightningPageView", "URI"})
+_NEW_PAGE = re.compile(r"^/(?:lightning/o/\w+/new|[0-9A-Za-z]{3}/e)/?(?:[?#]|$)")
+_EDIT_PAGE = re.compile(r"^/(?:lightning/r/\w+/[0-9A-Za-z]{15}(?:[0-9A-Za-z]{3})?/edit|"
+                        r"[0-9A-Za-z]{15}(?:[0-9A-Za-z]{3})?/e)/?(?:[?#]|$)")
+# What the lead reads on the connector's page next to MAPPING (patterns, the same in every language).
+PAGE_RULES: dict[str, str] = {
+    "LightningPageView, URI: /lightning/o/…/new, /001/e": EventKind.RECORD_CREATED,
+    "LightningPageView, URI: /lightning/r/…/001…/edit, /001…/e": EventKind.RECORD_UPDATED,
+}
+
+
+def page_kind(event_type: str, page: str) -> str:
+    """Return the kind of a row: a record form's page is a record created or updated, else MAPPING's."""
+    if event_type in PAGE_TYPES and page:
+        if _NEW_PAGE.match(page):
+            return EventKind.RECORD_CREATED
+        if _EDIT_PAGE.match(page):
+            return EventKind.RECORD_UPDATED
+    return MAPPING.get(event_type, EventKind.OTHER)
 
 
 def parse_timestamp(derived: str, compact: str) -> dt.datetime:
@@ -57,7 +83,8 @@ def parse(text: str, *, now: dt.datetime | None = None) -> Parsed:
         if problem := occurred_at_problem(occurred_at, now=now):
             result.problems.append((number, problem))
             continue
-        kind = MAPPING.get(event_type, EventKind.OTHER)
+        page = row.get("PAGE_URL_DERIVED") or row.get("PAGE_URL") or row.get("URI_DERIVED") or row.get("URI", "")
+        kind = page_kind(event_type, page)
         metadata: dict[str, str] = {"event_type": event_type}
         for column, name in (("DURATION", "duration_ms"), ("EFFECTIVE_PAGE_TIME", "effective_page_time_ms"),
                              ("USER_NAME", "user_name"), ("REPORT_ID", "report_id"), ("DASHBOARD_ID", "dashboard_id"),
@@ -70,5 +97,7 @@ def parse(text: str, *, now: dt.datetime | None = None) -> Parsed:
         result.events.append(ParsedEvent(
             row=number, identity_source=IdentitySource.SALESFORCE, external_id=user, kind=kind,
             occurred_at=occurred_at, idempotency_key=key, metadata=metadata,
+            duration_seconds=entry_seconds_from_ms(row.get("DURATION", ""), row.get("EFFECTIVE_PAGE_TIME", ""))
+            if kind in GIVE_KINDS else None,
         ))
     return result
