@@ -9,10 +9,13 @@ content type and body must be what the schema documents. Bounded: a few examples
 import base64
 import contextlib
 import json
+from collections.abc import Iterator
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
@@ -60,6 +63,24 @@ def _fuzz(operation: schemathesis.APIOperation, app: object, auth: str) -> list[
     return failures
 
 
+@pytest.fixture
+def connection_kept_open() -> Iterator[None]:
+    """Keep the test's database connection through each WSGI request, as Django's test client does.
+
+    A WSGI request ends with `close_old_connections`, which on PostgreSQL closes the connection
+    holding the test's transaction.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+@pytest.mark.django_db(transaction=True)  # the requests may run on another thread's connection
+@pytest.mark.usefixtures("connection_kept_open")
 def test_every_operation_answers_within_its_schema(world: World) -> None:
     schema = schemathesis.openapi.from_dict(_spec(world))
     app = get_wsgi_application()
