@@ -29,6 +29,7 @@ from apps.givegets.models import GiveGetContract
 from apps.quickwins.evaluation import median_of_histogram
 from apps.quickwins.models import QuickWinResult
 from apps.roles.models import Membership, TeamMember
+from apps.rollout.impact import ImpactEstimate
 from apps.rollout.models import RolloutPhase
 from apps.rollout.selectors import STARTED_STATUSES, phase_people
 from apps.scoring.models import ScoreSnapshot
@@ -582,3 +583,12 @@ def bulk_logging_by_group(
         HealthRow(group=name, loggers=len(members), bulk=len(members & bulk))
         for name, members in sorted(groups.items())
     ]
+
+
+def phase_impact_estimate(phase: RolloutPhase, today: dt.date) -> ImpactEstimate | None:
+    """Answer `apps.rollout.impact`: the phase's effect on net minutes a week, for its gate."""
+    report = phase_impact_report(phase=phase, today=today)
+    if report is None or report.net_minutes is None:
+        return None
+    impact = report.net_minutes
+    return ImpactEstimate(minutes_per_week=impact.estimate, low=impact.low, high=impact.high)

@@ -43,6 +43,13 @@ class PhaseForm(forms.Form):
         widget=forms.NumberInput(attrs={"min": 1, "max": 7, "step": "0.1"}),
     )
 
+    min_impact_minutes = forms.IntegerField(
+        label=_("Minimum minutes a week saved per person, compared with those not yet live (optional)"),
+        required=False, min_value=-600, max_value=600,
+        help_text=_("The phase passes this when even the low end of the 95 % interval reaches it (0: it saved "
+                    "time, with confidence). Needs teams not yet live to compare with."),
+    )
+
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["teams"].queryset = Team.objects.filter(organisation=organisation).order_by("name")  # type: ignore[attr-defined]
@@ -56,6 +63,7 @@ class PhaseForm(forms.Form):
             "min_net_beneficiary_pct": phase.min_net_beneficiary_pct,
             "min_quickwin_on_time_pct": phase.min_quickwin_on_time_pct,
             "min_weeks_live": phase.min_weeks_live, "min_pulse_score": phase.min_pulse_score,
+            "min_impact_minutes": phase.min_impact_minutes,
         }
 
     # Range checks by hand: Django's min/max messages are %-formatted, which a "%" sign breaks.

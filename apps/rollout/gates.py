@@ -19,6 +19,7 @@ class Criterion(StrEnum):
     QUICKWINS_ON_TIME = "quickwins_on_time"
     WEEKS_LIVE = "weeks_live"
     PULSE = "pulse"
+    PHASE_IMPACT = "phase_impact"
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class GateCriteria:
     min_quickwin_on_time_pct: int
     min_weeks_live: int
     min_pulse_score: Decimal | None = None
+    # Net minutes a week the phase must have saved its people, judged by the 95 % interval's low end.
+    min_impact_minutes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,8 @@ class GateMeasurements:
     pulse_responses: int = 0
     pulse_people: int = 0
     pulse_mean: Decimal | None = None
+    # The phase's effect on net minutes a week per person (estimate, 95 % interval); None: not enough evidence.
+    impact: tuple[float, float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,7 @@ class CriterionResult:
     passed: bool | None  # None: no data to judge by
     numerator: int | None = None
     denominator: int | None = None
+    interval: tuple[float, float] | None = None
 
     @property
     def has_data(self) -> bool:
@@ -65,6 +71,7 @@ class CriterionResult:
             "passed": self.passed,
             "numerator": self.numerator,
             "denominator": self.denominator,
+            **({"low": self.interval[0], "high": self.interval[1]} if self.interval is not None else {}),
         }
 
 
@@ -123,4 +130,15 @@ def evaluate_gate(criteria: GateCriteria, measured: GateMeasurements) -> GateRes
                 Criterion.PULSE, round(float(mean), 2), target, mean >= criteria.min_pulse_score,
                 None, measured.pulse_people,
             ))
+    if criteria.min_impact_minutes is not None:
+        results.append(_impact(measured.impact, criteria.min_impact_minutes))
     return GateResult(results=tuple(results))
+
+
+def _impact(impact: tuple[float, float, float] | None, target_minutes: int) -> CriterionResult:
+    """Pass when even the low end of the 95 % interval saved at least the target minutes a week."""
+    if impact is None:
+        return CriterionResult(Criterion.PHASE_IMPACT, None, float(target_minutes), None)
+    estimate, low, high = impact
+    return CriterionResult(Criterion.PHASE_IMPACT, round(estimate, 1), float(target_minutes), low >= target_minutes,
+                           interval=(round(low, 1), round(high, 1)))

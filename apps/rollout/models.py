@@ -36,6 +36,11 @@ class RolloutPhase(models.Model):
         _("minimum mean pulse score (1–7)"), max_digits=3, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(7)],
     )
+    min_impact_minutes = models.SmallIntegerField(
+        _("minimum minutes a week saved compared with those not yet live"), null=True, blank=True,
+        validators=[MinValueValidator(-600), MaxValueValidator(600)],
+        help_text=_("Judged by the low end of the 95 % interval; empty: not a criterion."),
+    )
 
     class Meta:
         verbose_name = _("rollout phase")

@@ -23,6 +23,7 @@ from apps.quickwins.models import QuickWinResult
 from apps.quickwins.selectors import on_time_counts
 from apps.roles.models import Membership, TeamMember
 from apps.rollout.gates import GateMeasurements, whole_weeks_between
+from apps.rollout.impact import phase_impact_of
 from apps.rollout.models import GateEvaluation, PhaseEvent, PhaseStatus, RolloutPhase
 from apps.scoring.models import NET_BENEFICIARY_STATUSES, ScoreSnapshot
 
@@ -172,6 +173,8 @@ def gate_measurements(
         mean_sum=Avg(F("perceived_usefulness") + F("perceived_ease_of_use")),
     )
     started = phase.status in STARTED_STATUSES
+    # The effect is the whole phase's against the not-yet-live; a subset of its teams has none.
+    estimate = phase_impact_of(phase, today=today) if phase.min_impact_minutes is not None and not team_ids else None
     measured = GateMeasurements(
         scored=scores["scored"],
         net_beneficiaries=scores["net_beneficiaries"],
@@ -182,6 +185,7 @@ def gate_measurements(
         pulse_people=pulse["people"],
         pulse_mean=(Decimal(str(pulse["mean_sum"])) / 2).quantize(Decimal("0.01"))
         if pulse["mean_sum"] is not None else None,
+        impact=(estimate.minutes_per_week, estimate.low, estimate.high) if estimate is not None else None,
     )
     return covered.count(), measured
 

@@ -112,12 +112,13 @@ class PhasePlan(TypedDict):
     min_quickwin_on_time_pct: int
     min_weeks_live: int
     min_pulse_score: NotRequired[Decimal | None]
+    min_impact_minutes: NotRequired[int | None]
 
 
 # The plan's own fields of the phase (teams and roles are many-to-many, set after the save).
 PHASE_PLAN_FIELDS = (
     "name", "planned_start", "go_live_on", "min_net_beneficiary_pct", "min_quickwin_on_time_pct", "min_weeks_live",
-    "min_pulse_score",
+    "min_pulse_score", "min_impact_minutes",
 )
 
 
@@ -283,6 +284,7 @@ def criteria_of(phase: RolloutPhase) -> gates.GateCriteria:
         min_quickwin_on_time_pct=phase.min_quickwin_on_time_pct,
         min_weeks_live=phase.min_weeks_live,
         min_pulse_score=phase.min_pulse_score,
+        min_impact_minutes=phase.min_impact_minutes,
     )
 
 

@@ -99,6 +99,8 @@ def _criterion_sparkline(row: wording.CriterionRow) -> SafeString:
     values = [v for v in row.trend if v is not None]
     if row.criterion == gates.Criterion.PULSE:
         low, high = 1.0, 7.0
+    elif row.criterion == gates.Criterion.PHASE_IMPACT:
+        low, high = min([*values, 0.0]), max([*values, 1.0])
     elif row.criterion == gates.Criterion.WEEKS_LIVE:
         low, high = 0.0, max([*values, 1.0])
     else:

@@ -11,7 +11,10 @@ from apps.rollout.gates import Criterion
 from apps.rollout.models import GateEvaluation
 from apps.usage.kinds import EventKind
 
-CRITERION_ORDER = [Criterion.NET_BENEFICIARIES, Criterion.QUICKWINS_ON_TIME, Criterion.WEEKS_LIVE, Criterion.PULSE]
+CRITERION_ORDER = [
+    Criterion.NET_BENEFICIARIES, Criterion.QUICKWINS_ON_TIME, Criterion.WEEKS_LIVE, Criterion.PULSE,
+    Criterion.PHASE_IMPACT,
+]
 PERCENT_CRITERIA = {Criterion.NET_BENEFICIARIES, Criterion.QUICKWINS_ON_TIME}
 
 
@@ -21,6 +24,7 @@ def criterion_label(criterion: str) -> str:
         Criterion.QUICKWINS_ON_TIME: _("Quick wins achieved on time"),
         Criterion.WEEKS_LIVE: _("Weeks live"),
         Criterion.PULSE: _("Mean pulse score (1–7)"),
+        Criterion.PHASE_IMPACT: _("Minutes a week saved vs. not yet live"),
     }[Criterion(criterion)]
 
 
@@ -31,6 +35,8 @@ def format_value(criterion: str, value: float | None) -> str:
         return f"{value:.0f} %"
     if criterion == Criterion.WEEKS_LIVE:
         return f"{value:.0f}"
+    if criterion == Criterion.PHASE_IMPACT:
+        return _("%(minutes)s min") % {"minutes": f"{value:+.0f}"}
     return f"{value:.1f}"
 
 
@@ -55,6 +61,11 @@ def _detail(criterion: str, entry: dict[str, Any]) -> str:
         return ngettext("%(count)s person answered in the last 30 days (%(needed)s needed)",
                         "%(count)s people answered in the last 30 days (%(needed)s needed)", denominator) % {
             "count": denominator, "needed": MIN_PEOPLE}
+    if criterion == Criterion.PHASE_IMPACT:
+        if "low" not in entry:
+            return _("Not enough evidence yet: too few people or weeks to compare with those not yet live.")
+        return _("95 %% interval %(low)s to %(high)s min; the gate judges the low end") % {
+            "low": f"{entry['low']:+.0f}", "high": f"{entry['high']:+.0f}"}
     return ""
 
 

@@ -114,3 +114,23 @@ def test_whole_weeks_between_counts_completed_weeks_only() -> None:
     assert whole_weeks_between(start, dt.date(2025, 3, 10)) == 1
     assert whole_weeks_between(start, dt.date(2025, 3, 23)) == 2
     assert whole_weeks_between(start, dt.date(2025, 2, 1)) == 0
+
+
+def test_phase_impact_is_judged_by_the_low_end_of_its_interval_only_when_asked_for() -> None:
+    assert evaluate_gate(CRITERIA, measured(impact=(24.0, -3.0, 40.0))).result_for(Criterion.PHASE_IMPACT) is None
+    asks = GateCriteria(min_net_beneficiary_pct=70, min_quickwin_on_time_pct=80, min_weeks_live=2,
+                        min_impact_minutes=0)
+    saved = evaluate_gate(asks, measured(impact=(24.0, 9.0, 38.0)))
+    assert saved.passed
+    row = saved.result_for(Criterion.PHASE_IMPACT)
+    assert row is not None
+    assert (row.value, row.interval, row.as_json()["low"]) == (24.0, (9.0, 38.0), 9.0)
+    # A good estimate whose interval still covers zero has not shown it saved time.
+    unsure = evaluate_gate(asks, measured(impact=(24.0, -3.0, 40.0)))
+    assert not unsure.passed
+    assert unsure.result_for(Criterion.PHASE_IMPACT).passed is False  # type: ignore[union-attr]
+    # Exactly at the target passes; not enough evidence is no data, which never passes.
+    assert evaluate_gate(asks, measured(impact=(5.0, 0.0, 10.0))).passed
+    no_evidence = evaluate_gate(asks, measured(impact=None))
+    assert no_evidence.result_for(Criterion.PHASE_IMPACT).passed is None  # type: ignore[union-attr]
+    assert not no_evidence.passed
