@@ -20,6 +20,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 
+from apps.core.log import clear_request_id
 from apps.integrations.services import integration_key_create
 from tests.conftest import World
 
@@ -68,7 +69,8 @@ def connection_kept_open() -> Iterator[None]:
     """Keep the test's database connection through each WSGI request, as Django's test client does.
 
     A WSGI request ends with `close_old_connections`, which on PostgreSQL closes the connection
-    holding the test's transaction.
+    holding the test's transaction. Schemathesis never closes the WSGI response, so the
+    request-finished work (forgetting the request id of the logs) is done here afterwards.
     """
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
@@ -77,6 +79,7 @@ def connection_kept_open() -> Iterator[None]:
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
+        clear_request_id()
 
 
 @pytest.mark.django_db(transaction=True)  # the requests may run on another thread's connection
