@@ -13,7 +13,7 @@ from celery import current_app
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,8 +27,7 @@ from apps.integrations.connectors.registry import CONNECTORS, connector_parse
 from apps.integrations.models import HeldEvent, IntegrationKey, KeyScope, UsageImport, UsageImportStatus
 from apps.roles.models import Membership
 from apps.usage.kinds import EventSource
-from apps.usage.models import UsageEvent
-from apps.usage.services import EventInput, usage_events_insert
+from apps.usage.services import EventInput, usage_events_insert, usage_keys_recorded
 
 logger = logging.getLogger(__name__)
 
@@ -76,12 +75,7 @@ def _insert_events(events: list[EventInput]) -> set[tuple[str, str]]:
 
 
 def _existing_keys(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
-    if not pairs:
-        return set()
-    condition = Q()
-    for source in {pair[0] for pair in pairs}:
-        condition |= Q(source=source, idempotency_key__in=[k for s, k in pairs if s == source])
-    return set(UsageEvent.objects.filter(condition).values_list("source", "idempotency_key"))
+    return usage_keys_recorded(pairs)
 
 
 @transaction.atomic
