@@ -5,6 +5,8 @@
 """
 
 import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,6 +130,31 @@ def world(db: Any) -> World:
 
 def services_available() -> bool:
     return bool(os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL"))
+
+
+def services_pytestmark(*, also_needed: str = "", also_present: bool = True) -> Any:
+    """The `pytestmark` of a module that needs PostgreSQL, Redis and real worker processes.
+
+    Skipped without them, unless REQUIRE_SERVICES=1 (CI's second pass), where their absence is
+    an error rather than a silent skip. `also_needed` names a further requirement and
+    `also_present` says whether it is met.
+    """
+    if services_available() and also_present:
+        return [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+    needs = "DATABASE_URL=postgres://… and REDIS_URL" + (f" and {also_needed}" if also_needed else "")
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        raise RuntimeError(f"REQUIRE_SERVICES=1 but this module needs {needs}")
+    return pytest.mark.skip(reason=f"needs {needs} (run: make test with both set)")
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float, interval: float = 0.2) -> bool:
+    """Poll `predicate` until it holds (True) or `timeout` seconds pass (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False
 
 
 CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser")

@@ -8,7 +8,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,32 +22,22 @@ from apps.scoring.models import ScoreSnapshot
 from apps.usage.kinds import EventKind
 from apps.usage.models import RefreshMark
 from tests import factories
-from tests.conftest import World, services_available
+from tests.conftest import World, services_pytestmark, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_SERVER = shutil.which("redis-server")
 
-if not services_available() or REDIS_SERVER is None:
-    if os.environ.get("REQUIRE_SERVICES") == "1":
-        raise RuntimeError("REQUIRE_SERVICES=1 but PostgreSQL, REDIS_URL or redis-server is missing")
-    pytestmark = pytest.mark.skip(reason="needs DATABASE_URL=postgres://…, REDIS_URL and redis-server")
-else:
-    pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = services_pytestmark(also_needed="redis-server", also_present=REDIS_SERVER is not None)
+
+
+def _wait(predicate: Any, timeout: float = 60.0) -> bool:
+    return wait_for(predicate, timeout)
 
 
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _wait_for(predicate: Any, timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 class PrivateRedis:
@@ -65,7 +54,7 @@ class PrivateRedis:
             [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
-        assert _wait_for(self._answers, timeout=10), "private redis did not start"
+        assert _wait(self._answers, timeout=10), "private redis did not start"
 
     def stop(self) -> None:
         if self.process is not None:
@@ -109,7 +98,7 @@ def private_broker(transactional_db: Any) -> Iterator[PrivateRedis]:
     app._pool = None  # connections made for the shared Redis must not be reused
     app.amqp._producer_pool = None
     try:
-        assert _wait_for(lambda: "ready." in log_path.read_text()), log_path.read_text()[-3000:]
+        assert _wait(lambda: "ready." in log_path.read_text()), log_path.read_text()[-3000:]
         yield redis
     finally:
         app.conf.update(CELERY_BROKER_URL=previous[0], CELERY_TASK_ALWAYS_EAGER=previous[1],
@@ -135,7 +124,7 @@ def test_writes_succeed_while_redis_is_down_and_scores_catch_up_when_it_returns(
     ronja.force_login(world.ronja)
     account = factories.AccountFactory(organisation=world.org)
     # Their logins are usage too: let the worker fold them in before the broker goes away.
-    assert _wait_for(lambda: not RefreshMark.objects.exists()), "the logins were never drained"
+    assert _wait(lambda: not RefreshMark.objects.exists()), "the logins were never drained"
 
     def gave() -> dict[int, object]:
         return dict(ScoreSnapshot.objects.filter(user_id__in=[world.rita.pk, world.ronja.pk])
@@ -157,7 +146,7 @@ def test_writes_succeed_while_redis_is_down_and_scores_catch_up_when_it_returns(
 
     private_broker.start()
     drain_refresh_marks.delay()  # what the every-minute beat entry sends
-    assert _wait_for(lambda: not RefreshMark.objects.exists()), "the drain never caught up"
+    assert _wait(lambda: not RefreshMark.objects.exists()), "the drain never caught up"
     after = gave()
     assert after[world.rita.pk] != before.get(world.rita.pk)
     assert after[world.ronja.pk] != before.get(world.ronja.pk)

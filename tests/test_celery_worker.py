@@ -22,25 +22,15 @@ from django.utils import timezone
 from apps.scoring.models import ScoreSnapshot
 from apps.usage.kinds import EventKind, EventSource
 from apps.usage.services import usage_event_record
-from tests.conftest import World, services_available
+from tests.conftest import World, services_pytestmark, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
-if not services_available():
-    if os.environ.get("REQUIRE_SERVICES") == "1":
-        raise RuntimeError("REQUIRE_SERVICES=1 but DATABASE_URL (postgres) and REDIS_URL are not both set")
-    pytestmark = pytest.mark.skip(reason="needs DATABASE_URL=postgres://… and REDIS_URL (run: make test with both set)")
-else:
-    pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = services_pytestmark()
 
 
-def _wait_for(predicate: Any, timeout: float = 45.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
+def _wait(predicate: Any, timeout: float = 45.0) -> bool:
+    return wait_for(predicate, timeout)
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +65,7 @@ def celery_worker_process(queue_name: str, django_db_setup: Any, transactional_d
     # Celery reads the namespaced (CELERY_*) keys from Django settings before the plain ones.
     app.conf.update(CELERY_TASK_ALWAYS_EAGER=False, CELERY_TASK_DEFAULT_QUEUE=queue_name)
     try:
-        ready = _wait_for(lambda: "ready." in log_path.read_text(), timeout=60)
+        ready = _wait(lambda: "ready." in log_path.read_text(), timeout=60)
         assert ready, "worker did not start:\n" + log_path.read_text()[-3000:]
         yield process
     finally:
@@ -95,7 +85,7 @@ def test_a_logged_event_is_scored_by_the_worker_after_commit(world: World, celer
         # Enqueued only after commit: nothing can have been scored inside the transaction.
         assert not ScoreSnapshot.objects.filter(user=world.rita).exists()
 
-    assert _wait_for(lambda: ScoreSnapshot.objects.filter(user=world.rita).exists()), "worker never scored"
+    assert _wait(lambda: ScoreSnapshot.objects.filter(user=world.rita).exists()), "worker never scored"
     snapshot = ScoreSnapshot.objects.get(user=world.rita)
     assert snapshot.give_minutes == Decimal("3.00")
     assert snapshot.status == "net_loser"
@@ -108,7 +98,7 @@ def test_the_reconciliation_job_runs_on_the_worker_and_is_idempotent(world: Worl
     factories.UsageEventFactory(user=world.ronja, duration_seconds=120)  # written without any enqueue
 
     reconcile_stale_scores.delay()
-    assert _wait_for(lambda: ScoreSnapshot.objects.filter(user=world.ronja).exists())
+    assert _wait(lambda: ScoreSnapshot.objects.filter(user=world.ronja).exists())
     first = list(ScoreSnapshot.objects.filter(user=world.ronja).values("score", "give_minutes", "status"))
 
     reconcile_stale_scores.delay()
@@ -168,6 +158,6 @@ def test_a_batch_of_1000_through_the_api_gets_exact_answers_and_the_worker_score
     # The worker drains the marks the batch and the replay wrote.
     from apps.usage.models import RefreshMark
 
-    assert _wait_for(lambda: not RefreshMark.objects.exists()), "the worker never drained the batch"
+    assert _wait(lambda: not RefreshMark.objects.exists()), "the worker never drained the batch"
     assert ScoreSnapshot.objects.filter(user=world.rita).exists()
     assert ScoreSnapshot.objects.filter(user=world.ronja).exists()

@@ -23,27 +23,13 @@ from apps.imports import services
 from apps.imports.models import ImportJob, ImportStatus
 from apps.usage.kinds import EventSource
 from apps.usage.models import UsageEvent
-from tests.conftest import World, services_available
+from tests.conftest import World, services_pytestmark, wait_for
 from tests.imports.factories import csv_upload, previewed_job
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 3 * services.CHUNK_ROWS + 500  # four chunks: killed after the first, three left to resume
 
-if not services_available():
-    if os.environ.get("REQUIRE_SERVICES") == "1":
-        raise RuntimeError("REQUIRE_SERVICES=1 but DATABASE_URL (postgres) and REDIS_URL are not both set")
-    pytestmark = pytest.mark.skip(reason="needs DATABASE_URL=postgres://… and REDIS_URL (run: make test with both set)")
-else:
-    pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def _wait_for(predicate: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
+pytestmark = services_pytestmark()
 
 
 @pytest.fixture
@@ -74,7 +60,7 @@ def start_worker(tmp_path: Path, settings: Any, transactional_db: Any) -> Iterat
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
         processes.append((process, log))
-        assert _wait_for(lambda: "ready." in log_path.read_text(), timeout=60), log_path.read_text()[-3000:]
+        assert wait_for(lambda: "ready." in log_path.read_text(), timeout=60), log_path.read_text()[-3000:]
         return process
 
     def route(routes: Any) -> None:
@@ -118,7 +104,7 @@ def test_a_worker_killed_mid_import_is_resumed_by_the_next_worker_with_every_row
         return job.status, job.processed_rows
 
     # Killed after its first chunk committed, in the middle of the rest (no warm shutdown).
-    assert _wait_for(lambda: progress()[1] >= services.CHUNK_ROWS, timeout=60), f"no chunk written: {progress()}"
+    assert wait_for(lambda: progress()[1] >= services.CHUNK_ROWS, timeout=60, interval=0.05), f"no chunk written: {progress()}"
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=10)
     killed_at = progress()
@@ -127,7 +113,7 @@ def test_a_worker_killed_mid_import_is_resumed_by_the_next_worker_with_every_row
 
     started = time.monotonic()
     start_worker()
-    assert _wait_for(lambda: progress()[0] == ImportStatus.DONE, timeout=90), (
+    assert wait_for(lambda: progress()[0] == ImportStatus.DONE, timeout=90), (
         f"not resumed: {progress()} (killed at {killed_at})")
     resumed_in = time.monotonic() - started
     print(f"killed at {killed_at[1]} of {ROWS} rows; done {resumed_in:.1f} s after the new worker started")
