@@ -60,6 +60,7 @@ from apps.imports.rows import (
 from apps.imports.writers import DUPLICATE_IN_FILE_FIELD, KEY_FIELD
 from apps.roles.models import Organisation
 from apps.roles.policies import AnyUser, is_project_lead, membership_of, organisation_users
+from apps.usage.partitions import partitions_ensure_for
 
 logger = logging.getLogger(__name__)
 
@@ -449,6 +450,8 @@ def _run(job: ImportJob, today: dt.date) -> None:
 
 def _write_chunk(job: ImportJob, chunk: list[CleanRow], lookups: Lookups, *, expected_processed: int) -> bool:
     """Write one chunk and the job's counters in one transaction; return False if the job moved on."""
+    # The months its usage events fall in get their log partitions first (DDL outside the transaction).
+    partitions_ensure_for(v for r in chunk if not r.problems for v in r.values.values() if isinstance(v, dt.date))
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
         if locked.status != ImportStatus.RUNNING or locked.processed_rows != expected_processed:

@@ -126,7 +126,7 @@ def _create_month(cursor: object, month: dt.date) -> None:
     execute(f"ALTER TABLE {TABLE} ATTACH PARTITION {name} FOR VALUES FROM ({start}) TO ({end})")
 
 
-def partitions_ensure(months: Iterable[dt.date]) -> list[dt.date]:
+def partitions_ensure(months: Iterable[dt.date | dt.datetime]) -> list[dt.date]:
     """Give each of these months its partition (moving in what the default caught); return those made.
 
     Months before the retention boundary are left to the default partition: they are about to
@@ -153,7 +153,7 @@ def partitions_ensure(months: Iterable[dt.date]) -> list[dt.date]:
     return made
 
 
-def partitions_ensure_for(moments: Iterable[dt.datetime]) -> None:
+def partitions_ensure_for(moments: Iterable[dt.datetime | dt.date]) -> None:
     """Before writing events at these moments outside a transaction, make sure their months exist.
 
     Inside a transaction nothing is done (DDL there would lock the log until it commits): the
