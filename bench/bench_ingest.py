@@ -202,7 +202,8 @@ def main() -> None:
         copy_seconds = time.perf_counter() - started
         cursor.execute("DROP TABLE bench_usage_copy")
     copy_rate = accepted / copy_seconds
-    print(f"   COPY of the same rows into an identical (partitioned) table: {copy_seconds:.2f} s ({copy_rate:,.0f} rows/s)")
+    print(f"   COPY of the same rows into an identical (partitioned) table: {copy_seconds:.2f} s"
+          f" ({copy_rate:,.0f} rows/s)")
     # After the API run, so its rows are written into the same table as before; the ratio stays last.
     if ELF_ROWS:
         _connector_rates(org.pk, user_ids)
