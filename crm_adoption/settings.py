@@ -347,7 +347,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 14 * 60},
     },
-    # Daily 03:30: delete raw usage events past USAGE_EVENT_RETENTION_DAYS (nothing when 0).
+    # Daily 03:10: the usage log's monthly partitions ahead of time (PostgreSQL; nothing on SQLite).
+    "usage-log-partitions": {
+        "task": "apps.usage.tasks.maintain_partitions",
+        "schedule": crontab(minute=10, hour=3),
+        "options": {"expires": 20 * 60 * 60},
+    },
+    # Daily 03:30: drop the months of raw usage events past USAGE_EVENT_RETENTION_DAYS (nothing when 0).
     "usage-event-retention": {
         "task": "apps.trust.tasks.delete_expired_usage_events",
         "schedule": crontab(minute=30, hour=3),

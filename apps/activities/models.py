@@ -131,7 +131,9 @@ class Activity(models.Model):
     occurred_at = models.DateTimeField(_("when"), default=timezone.now)
     entry_seconds = models.PositiveIntegerField(_("entry time (seconds)"), null=True, blank=True)
     usage_event = models.OneToOneField(
-        "usage.UsageEvent", on_delete=models.PROTECT, null=True, blank=True, related_name="activity"
+        "usage.UsageEvent", on_delete=models.PROTECT, null=True, blank=True, related_name="activity",
+        # No database constraint: on PostgreSQL the usage log is partitioned (its key includes the month).
+        db_constraint=False,
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -17,7 +17,9 @@ class Campaign(models.Model):
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     budget = models.DecimalField(_("budget"), max_digits=14, decimal_places=2, default=0)
     usage_event = models.OneToOneField(
-        "usage.UsageEvent", on_delete=models.PROTECT, null=True, blank=True, related_name="campaign"
+        "usage.UsageEvent", on_delete=models.PROTECT, null=True, blank=True, related_name="campaign",
+        # No database constraint: on PostgreSQL the usage log is partitioned (its key includes the month).
+        db_constraint=False,
     )
 
     class Meta:

@@ -468,6 +468,10 @@ def demo_reset() -> None:
             ids = list(users.values_list("pk", flat=True))
             if ids:
                 placeholders = ",".join(["%s"] * len(ids))
+                cursor.execute(
+                    "DELETE FROM usage_usageeventkey WHERE event_id IN "  # noqa: S608
+                    f"(SELECT id FROM usage_usageevent WHERE user_id IN ({placeholders}))", ids,
+                )
                 cursor.execute(f"DELETE FROM usage_usageevent WHERE user_id IN ({placeholders})", ids)  # noqa: S608
         Activity.objects.filter(owner__in=users).delete()
         Deal.objects.filter(owner__in=users).delete()

@@ -13,7 +13,7 @@ from celery import current_app
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,8 +28,8 @@ from apps.integrations.connectors.registry import CONNECTORS, connector_parse
 from apps.integrations.models import HeldEvent, IntegrationKey, KeyScope, UsageImport, UsageImportStatus
 from apps.roles.models import Membership
 from apps.usage.kinds import EventSource
-from apps.usage.models import UsageEvent
-from apps.usage.services import EventInput, usage_events_insert
+from apps.usage.partitions import partitions_ensure_for
+from apps.usage.services import EventInput, usage_events_insert, usage_keys_recorded
 
 logger = logging.getLogger(__name__)
 
@@ -77,18 +77,24 @@ def _insert_events(events: list[EventInput]) -> set[tuple[str, str]]:
 
 
 def _existing_keys(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
-    if not pairs:
-        return set()
-    condition = Q()
-    for source in {pair[0] for pair in pairs}:
-        condition |= Q(source=source, idempotency_key__in=[k for s, k in pairs if s == source])
-    return set(UsageEvent.objects.filter(condition).values_list("source", "idempotency_key"))
+    return usage_keys_recorded(pairs)
 
 
-@transaction.atomic
+def _months_made_for(items: list[dict[str, Any]]) -> None:
+    """Give the months these items happened in their usage log partitions before the insert's transaction."""
+    partitions_ensure_for(at for item in items if isinstance(at := item.get("occurred_at"), dt.datetime))
+
+
 def events_ingest(
     *, organisation_id: int, items: list[dict[str, Any]], source: str = EventSource.API,
 ) -> list[ItemResult]:
+    """Record a batch of validated items for people of the organisation; answer index by index (see `_ingest`)."""
+    _months_made_for(items)
+    return _ingest(organisation_id=organisation_id, items=items, source=source)
+
+
+@transaction.atomic
+def _ingest(*, organisation_id: int, items: list[dict[str, Any]], source: str) -> list[ItemResult]:
     """Record a batch of validated items for people of the organisation; answer index by index.
 
     Each item has `index`, `person` (id, e-mail or {source, external_id}), kind, occurred_at,
@@ -385,6 +391,7 @@ def usage_import_run(*, usage_import_id: int) -> UsageImport:
         problems=[[row, message] for row, message in parsed.problems[:KEPT_PROBLEMS]],
     )
     start = usage_import.rows_done
+    _months_made_for(items[start:])
     while start < len(items):
         chunk = items[start:start + CHUNK_EVENTS]
         with transaction.atomic():

@@ -31,7 +31,9 @@ class Case(models.Model):
     solved_at = models.DateTimeField(_("solved at"), null=True, blank=True)
     entry_seconds = models.PositiveIntegerField(_("entry time (seconds)"), null=True, blank=True)
     usage_event = models.OneToOneField(
-        "usage.UsageEvent", on_delete=models.PROTECT, null=True, blank=True, related_name="case"
+        "usage.UsageEvent", on_delete=models.PROTECT, null=True, blank=True, related_name="case",
+        # No database constraint: on PostgreSQL the usage log is partitioned (its key includes the month).
+        db_constraint=False,
     )
 
     class Meta:

@@ -4,18 +4,18 @@ Erasure anonymises *who* the person was and removes what they wrote for themselv
 their membership, usage log rows, snapshots and deliveries (with no name attached), so team,
 role and phase aggregates and everyone else's figures stay exactly as they were.
 
-Retention deletes raw usage events older than `USAGE_EVENT_RETENTION_DAYS` (0 keeps them), never
-less than `MIN_RETENTION_DAYS`: scores are recomputed at most 26 weeks back (plus their 4-week
-rolling window), so older events no longer move any figure. Each person's first event of each
-kind, overall and since their go-live, is kept: quick wins and "new vs returning" are read from it.
+Retention removes raw usage events older than `USAGE_EVENT_RETENTION_DAYS` (0 keeps them), never
+less than `MIN_RETENTION_DAYS`, a whole month at a time (`apps.usage.partitions`): scores are
+recomputed at most 26 weeks back (plus their 4-week rolling window), so older events no longer
+move any figure. Each person's first event of each kind, overall and since their go-live, is
+kept: quick wins and "new vs returning" are read from it.
 """
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
-from typing import Any
 
 from django.apps import apps as django_apps
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -28,11 +28,11 @@ from apps.identities.models import ExternalIdentity
 from apps.roles.models import Membership
 from apps.trust.models import AuditEntry
 from apps.usage.models import UsageEvent
+from apps.usage.partitions import expired_events_drop, retention_boundary
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
 
-# 26 weeks of score backfill + a 4-week rolling window, rounded up to 13 months.
-MIN_RETENTION_DAYS = 400
 ERASED_FIRST_NAME = "Erased"
 
 
@@ -100,52 +100,36 @@ def person_erase(*, user_id: int, organisation_id: int) -> ErasureResult:
                          audit_entries_scrubbed=audit_entries_scrubbed, sessions_ended=sessions_ended)
 
 
-def retention_days() -> int:
-    """Return the configured retention of raw usage events in days (0: kept), never below the minimum."""
-    days = int(getattr(settings, "USAGE_EVENT_RETENTION_DAYS", 0) or 0)
-    return 0 if days <= 0 else max(days, MIN_RETENTION_DAYS)
-
-
-def _kept_firsts(old: "models.QuerySet[UsageEvent]") -> models.Q:
-    """Return a filter matching each person's first old event of each kind, overall and since go-live."""
-    firsts: set[tuple[int, str, dt.datetime]] = set()
-    overall = old.values("user_id", "kind").annotate(first=Min("occurred_at"))
+def _kept_first_ids(*, boundary: dt.datetime) -> list[int]:
+    """Return the ids of each person's first expired event of each kind, overall and since go-live."""
+    old = UsageEvent.objects.filter(occurred_at__lt=boundary)
+    overall = old.values("user_id", "kind").annotate(first=Min("occurred_at")).order_by()
     since_live = (old.filter(user__memberships__go_live_on__isnull=False,
                              occurred_at__date__gte=F("user__memberships__go_live_on"))
-                  .values("user_id", "kind").annotate(first=Min("occurred_at")))
-    for row in [*overall, *since_live]:
-        firsts.add((row["user_id"], row["kind"], row["first"]))
-    keep = models.Q(pk__in=[])
-    for user_id, kind, first in firsts:
-        keep |= models.Q(user_id=user_id, kind=kind, occurred_at=first)
-    return keep
+                  .values("user_id", "kind").annotate(first=Min("occurred_at")).order_by())
+    firsts = sorted({(r["user_id"], r["kind"], r["first"]) for r in [*overall, *since_live]})
+    ids: set[int] = set()
+    for start in range(0, len(firsts), 300):
+        match = models.Q(pk__in=[])
+        for user_id, kind, first in firsts[start:start + 300]:
+            match |= models.Q(user_id=user_id, kind=kind, occurred_at=first)
+        ids.update(old.filter(match).values_list("pk", flat=True))
+    return sorted(ids)
 
 
-def usage_events_delete_expired(*, now: dt.datetime | None = None, days: int | None = None,
-                                batch_size: int = 5000) -> int:
-    """Delete raw usage events older than the retention (snapshots and other aggregates stay); return how many.
+def usage_events_delete_expired(*, now: dt.datetime | None = None, days: int | None = None) -> int:
+    """Remove raw usage events of the months past the retention (aggregates stay); return how many.
 
-    Deletes in batches of primary keys, each its own transaction, so a long backlog never holds
-    one huge lock.
+    Whole months go: on PostgreSQL their partitions are dropped, never deleted row by row.
+    Each person's first event of each kind stays (see the module's docstring); their day
+    rollups already hold every event (written with it), and the rollup rebuild starts after
+    the boundary (`raw_log_horizon`).
     """
-    days = retention_days() if days is None else (0 if days <= 0 else max(days, MIN_RETENTION_DAYS))
-    if days == 0:
+    boundary = retention_boundary(now=now, days=days)
+    if boundary is None:
         return 0
-    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
-    deleted = 0
-    for user_id in sorted(set(UsageEvent.objects.filter(occurred_at__lt=cutoff).values_list("user_id", flat=True))):
-        old = UsageEvent.objects.filter(user_id=user_id, occurred_at__lt=cutoff)
-        doomed = old.exclude(_kept_firsts(old)).values_list("pk", flat=True)
-        while True:
-            with transaction.atomic():
-                ids = list(doomed[:batch_size])
-                if not ids:
-                    break
-                # The second sanctioned exception to the append-only log (see person_erase).
-                deleted += _raw_delete(UsageEvent.objects.filter(pk__in=ids))
-    return deleted
-
-
-def _raw_delete(queryset: Any) -> int:
-    """Delete without signals or the append-only guard: nothing refers to a usage event."""
-    return int(queryset._raw_delete(queryset.db))
+    with transaction.atomic():
+        dropped, removed = expired_events_drop(boundary=boundary, kept_ids=_kept_first_ids(boundary=boundary))
+    logger.info("expired usage events removed", extra={"data": {
+        "before": boundary.isoformat(), "removed": removed, "months_dropped": [f"{m:%Y-%m}" for m in dropped]}})
+    return removed

@@ -14,8 +14,9 @@ from apps.roles.policies import is_project_lead, member_organisation_id
 from apps.trust import selectors
 from apps.trust.export import to_csv_zip, to_json
 from apps.trust.forms import BaseCharterFormSet, CharterFormSet, ErasureForm
-from apps.trust.protection import MIN_RETENTION_DAYS, person_erase, retention_days
+from apps.trust.protection import person_erase
 from apps.trust.services import data_use_charter_update
+from apps.usage.partitions import MIN_RETENTION_DAYS, retention_days
 
 LOOKS_SHOWN = 200
 

@@ -59,12 +59,16 @@ class UsageEventQuerySet(models.QuerySet["UsageEvent"]):
 
         with transaction.atomic(using=self.db, savepoint=False):
             created = super().bulk_create(objs, *args, **kwargs)
+            # A key already recorded makes this insert fail (IntegrityError), events and all.
+            UsageEventKey.objects.using(self.db).bulk_create([UsageEventKey.of(e) for e in created])
             rollups_add(events=[RolledEvent(e.user_id, e.kind, e.occurred_at, e.duration_seconds) for e in created])
         return created
 
 
 class UsageEvent(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="usage_events")
+    # No index of its own: `usage_user_time` starts with the person.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="usage_events",
+                             db_index=False)
     kind = models.CharField(_("kind"), max_length=40, choices=EventKind.choices)
     occurred_at = models.DateTimeField(_("occurred at"))
     duration_seconds = models.PositiveIntegerField(
@@ -81,9 +85,8 @@ class UsageEvent(models.Model):
     class Meta:
         verbose_name = _("usage event")
         verbose_name_plural = _("usage events")
-        constraints = [
-            models.UniqueConstraint(fields=["source", "idempotency_key"], name="usageevent_idempotent_per_source"),
-        ]
+        # Keys are unique per source through `UsageEventKey`: on PostgreSQL this table is
+        # partitioned by month of occurred_at, and a unique index there would have to include it.
         indexes = [
             models.Index(fields=["user", "occurred_at"], name="usage_user_time"),
             models.Index(fields=["kind", "occurred_at"], name="usage_kind_time"),
@@ -100,10 +103,43 @@ class UsageEvent(models.Model):
 
         with transaction.atomic(savepoint=False):
             super().save(*args, **kwargs)
+            # A key already recorded makes the save fail (IntegrityError), the event with it.
+            UsageEventKey.objects.create(**UsageEventKey.of(self).fields())
             rollups_add(events=[RolledEvent(self.user_id, self.kind, self.occurred_at, self.duration_seconds)])
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Usage events are append-only.")
+
+
+class UsageEventKey(models.Model):
+    """The idempotency key of one usage event: unique per source, whatever month the event is in.
+
+    Written with its event in one transaction (see `UsageEvent.save` and
+    `apps.usage.services.usage_events_insert_returning`); `event_id` with `occurred_at` finds the
+    event in its month's partition. Retention removes a key with its event.
+    """
+
+    pk = models.CompositePrimaryKey("source", "idempotency_key")
+    source = models.CharField(_("source"), max_length=20, choices=EventSource.choices)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=200)
+    event_id = models.BigIntegerField(_("event"))
+    occurred_at = models.DateTimeField(_("occurred at"))
+
+    class Meta:
+        verbose_name = _("usage event key")
+        verbose_name_plural = _("usage event keys")
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.idempotency_key}"
+
+    @classmethod
+    def of(cls, event: UsageEvent) -> "UsageEventKey":
+        return cls(source=event.source, idempotency_key=event.idempotency_key, event_id=event.pk,
+                   occurred_at=event.occurred_at)
+
+    def fields(self) -> dict[str, Any]:
+        return {"source": self.source, "idempotency_key": self.idempotency_key, "event_id": self.event_id,
+                "occurred_at": self.occurred_at}
 
 
 class RefreshMark(models.Model):

@@ -2,7 +2,8 @@
 
 `rollups_add` runs in the transaction that inserts the events (only the rows actually
 inserted, so a repeated key never counts twice and a rolled-back write never counts at all).
-`rollups_rebuild` recounts people from the raw log, e.g. after their entry cap changed.
+`rollups_rebuild` recounts people from the raw log, e.g. after their entry cap changed (from the
+raw log's horizon on, when a retention removes old events).
 
 On PostgreSQL the two are ordered by one advisory lock: every add holds it shared until its
 transaction ends, a rebuild holds it exclusively. A rebuild therefore sees every event whose
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from apps.roles.models import DEFAULT_ENTRY_CAP_SECONDS, Membership, Role
 from apps.usage.models import DailyRollup, UsageEvent
+from apps.usage.partitions import raw_log_horizon
 
 # Any fixed 64-bit number not used by another advisory lock in this database.
 ROLLUP_LOCK_KEY = 1_104_202_611
@@ -190,12 +192,15 @@ def rollups_rebuild(*, user_ids: Iterable[int], wait: bool = True) -> bool:
     ids = sorted(set(user_ids))
     if not ids:
         return True
+    # Days before the raw log's horizon have lost events to retention: their rollups stay as counted.
+    horizon = raw_log_horizon()
     with transaction.atomic():
         if not _lock(exclusive=True, wait=wait):
             return False
         for start in range(0, len(ids), IN_LIST_CHUNK):
-            DailyRollup.objects.filter(user_id__in=ids[start:start + IN_LIST_CHUNK]).delete()
-        rows = rollup_rows_from_events(user_ids=ids, caps=entry_caps_of(ids))
+            doomed = DailyRollup.objects.filter(user_id__in=ids[start:start + IN_LIST_CHUNK])
+            (doomed if horizon is None else doomed.filter(day__gte=horizon)).delete()
+        rows = rollup_rows_from_events(user_ids=ids, caps=entry_caps_of(ids), first_day=horizon)
         DailyRollup.objects.bulk_create(
             [DailyRollup(user_id=r.user_id, day=r.day, kind=r.kind, events=r.events, measured=r.measured,
                          capped_seconds=r.capped_seconds, cap_seconds=r.cap_seconds) for r in rows],

@@ -13,7 +13,8 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from apps.usage.hooks import refresh_consumers
-from apps.usage.models import RefreshMark, UsageEvent
+from apps.usage.models import RefreshMark, UsageEvent, UsageEventKey
+from apps.usage.partitions import partitions_ensure_for
 from apps.usage.rollups import RolledEvent, rollups_add
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,24 @@ class EventInput:
 
 def usage_event_for_key(*, source: str, idempotency_key: str) -> UsageEvent | None:
     """Return the event already recorded under this key, if any (a form or call sent twice)."""
-    return UsageEvent.objects.filter(source=source, idempotency_key=idempotency_key).first()
+    key = UsageEventKey.objects.filter(source=source, idempotency_key=idempotency_key).first()
+    if key is None:
+        return None
+    # The time as well as the id: on PostgreSQL it picks the one month's partition to look in.
+    return UsageEvent.objects.filter(pk=key.event_id, occurred_at=key.occurred_at).first()
+
+
+def usage_keys_recorded(pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Return which of these (source, idempotency key) pairs are already recorded."""
+    by_source: dict[str, list[str]] = {}
+    for source, key in pairs:
+        by_source.setdefault(source, []).append(key)
+    recorded: set[tuple[str, str]] = set()
+    for source, keys in by_source.items():
+        for start in range(0, len(keys), 1000):
+            recorded.update(UsageEventKey.objects.filter(source=source, idempotency_key__in=keys[start:start + 1000])
+                            .values_list("source", "idempotency_key"))
+    return recorded
 
 
 def usage_event_record(
@@ -77,13 +95,17 @@ def usage_event_record(
         metadata=metadata or {},
     )
     event.full_clean(validate_unique=False, validate_constraints=False)
+    partitions_ensure_for([occurred_at])
     try:
         with transaction.atomic():
             event.save()
             refresh_marks_add(since_by_user={user_id: occurred_at})
     except IntegrityError:
         # A concurrent request recorded the same key first: theirs stands.
-        return UsageEvent.objects.get(source=source, idempotency_key=idempotency_key), False
+        recorded = usage_event_for_key(source=source, idempotency_key=idempotency_key)
+        if recorded is None:
+            raise
+        return recorded, False
     return event, True
 
 
@@ -153,6 +175,7 @@ def usage_events_insert_returning(*, events: Sequence[EventInput]) -> list[Inser
     recorded_at = prepare.time(timezone.now())
     inserted: list[InsertedEvent] = []
     rows = list(unique.values())
+    partitions_ensure_for(e.occurred_at for e in rows)
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         for start in range(0, len(rows), INSERT_BATCH_ROWS):
             batch = rows[start:start + INSERT_BATCH_ROWS]
@@ -177,6 +200,16 @@ def usage_events_insert_returning(*, events: Sequence[EventInput]) -> list[Inser
 
 def _insert_by_values(cursor: Any, *, table: str, columns: str, batch: Sequence[EventInput], prepare: _Preparer,
                       recorded_at: Any) -> list[tuple[str, str]]:
+    """Insert the batch's events whose keys are not yet recorded, then their keys.
+
+    A writer recording one of the same keys meanwhile makes the key insert fail
+    (IntegrityError) and so the whole batch, never a row counted twice. (SQLite, where this
+    runs, has one writer at a time; PostgreSQL takes `_insert_by_copy`.)
+    """
+    recorded = usage_keys_recorded((e.source, e.idempotency_key) for e in batch)
+    batch = [e for e in batch if (e.source, e.idempotency_key) not in recorded]
+    if not batch:
+        return []
     params: list[Any] = []
     for e in batch:
         params.extend((e.user_id, e.kind, prepare.time(e.occurred_at), e.duration_seconds, e.source,
@@ -184,11 +217,23 @@ def _insert_by_values(cursor: Any, *, table: str, columns: str, batch: Sequence[
     placeholders = ", ".join(["(" + ", ".join(["%s"] * len(_INSERT_COLUMNS)) + ")"] * len(batch))
     cursor.execute(
         f"INSERT INTO {table} ({columns}) VALUES {placeholders} "  # noqa: S608 - names are ours
-        "ON CONFLICT (source, idempotency_key) DO NOTHING "
-        "RETURNING source, idempotency_key",
+        "RETURNING id, source, idempotency_key",
         params,
     )
-    return list(cursor.fetchall())
+    inserted = list(cursor.fetchall())
+    by_key = {(e.source, e.idempotency_key): e for e in batch}
+    key_table = connection.ops.quote_name(UsageEventKey._meta.db_table)
+    for start in range(0, len(inserted), INSERT_BATCH_ROWS // 2):
+        chunk = inserted[start:start + INSERT_BATCH_ROWS // 2]
+        key_params: list[Any] = []
+        for event_id, source, key in chunk:
+            key_params.extend((source, key, event_id, prepare.time(by_key[(source, key)].occurred_at)))
+        cursor.execute(
+            f"INSERT INTO {key_table} (source, idempotency_key, event_id, occurred_at) VALUES "  # noqa: S608
+            + ", ".join(["(%s, %s, %s, %s)"] * len(chunk)),
+            key_params,
+        )
+    return [(source, key) for _event_id, source, key in inserted]
 
 
 # A session's own staging table for `_insert_by_copy`, emptied at every commit.
@@ -205,6 +250,22 @@ def _copy_text(value: Any) -> str:
             value = timezone.make_aware(value)  # as the model field would, for a naive time
         return value.isoformat()
     return str(value).translate(_COPY_ESCAPES)
+
+
+def _key_table() -> str:
+    return connection.ops.quote_name(UsageEventKey._meta.db_table)
+
+
+_sequences: dict[str, str] = {}
+
+
+def _id_sequence(cursor: Any) -> str:
+    """Return the name of the sequence the usage log's ids come from (PostgreSQL)."""
+    alias = connection.alias
+    if alias not in _sequences:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [UsageEvent._meta.db_table])
+        _sequences[alias] = str(cursor.fetchone()[0])
+    return _sequences[alias]
 
 
 def _insert_by_copy(cursor: Any, *, table: str, columns: str, batch: Sequence[EventInput],
@@ -228,9 +289,17 @@ def _insert_by_copy(cursor: Any, *, table: str, columns: str, batch: Sequence[Ev
         for e in batch
     )
     cursor.cursor.copy_expert(f"COPY {_STAGE} ({columns}) FROM STDIN", io.StringIO(lines))
+    # Keys first, each taking its event's id from the log's sequence: a key anyone recorded
+    # (before, or concurrently: the insert waits for their commit) is skipped with its event.
+    stage_columns = ", ".join(f"stage.{c}" for c in columns.split(", "))
     cursor.execute(
-        f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {_STAGE} "  # noqa: S608 - names are ours
-        "ON CONFLICT (source, idempotency_key) DO NOTHING RETURNING source, idempotency_key"
+        f"WITH new_key AS (INSERT INTO {_key_table()} (source, idempotency_key, event_id, occurred_at) "  # noqa: S608
+        f"SELECT source, idempotency_key, nextval(%s), occurred_at FROM {_STAGE} "
+        "ON CONFLICT DO NOTHING RETURNING source, idempotency_key, event_id) "
+        f"INSERT INTO {table} (id, {columns}) SELECT new_key.event_id, {stage_columns} FROM {_STAGE} stage "
+        "JOIN new_key ON new_key.source = stage.source AND new_key.idempotency_key = stage.idempotency_key "
+        "RETURNING source, idempotency_key",
+        [_id_sequence(cursor)],
     )
     returned = list(cursor.fetchall())
     cursor.execute(f"DELETE FROM {_STAGE}")  # noqa: S608 - a later batch of this transaction starts empty

@@ -21,9 +21,10 @@ from apps.roles.models import Membership, RoleKind
 from apps.scoring.models import ScoreSnapshot
 from apps.scoring.services import scores_refresh_users
 from apps.trust.models import AuditEntry
-from apps.trust.protection import MIN_RETENTION_DAYS, person_erase, retention_days, usage_events_delete_expired
+from apps.trust.protection import person_erase, usage_events_delete_expired
 from apps.usage.kinds import EventKind, EventSource
 from apps.usage.models import UsageEvent
+from apps.usage.partitions import MIN_RETENTION_DAYS, retention_days
 from apps.usage.services import refresh_marks_drain, usage_event_record
 from tests import factories
 from tests.conftest import World

@@ -1,9 +1,12 @@
+import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
-from apps.demo.seed import DEMO_PASSWORD, PEOPLE, demo_reset, seed_demo
+from apps.demo.seed import DEMO_PASSWORD, PEOPLE, WEEKS, demo_reset, seed_demo
 from apps.roles.models import Organisation
+from apps.usage.partitions import month_of, partitions_ensure
 
 
 class Command(BaseCommand):
@@ -20,6 +23,9 @@ class Command(BaseCommand):
         else:
             if options["reset"]:
                 demo_reset()
+            # The history's months get their usage log partitions first (PostgreSQL; DDL outside the seed's transaction).
+            now = timezone.now()
+            partitions_ensure(month_of(now - dt.timedelta(weeks=w)) for w in range(WEEKS + 2))
             try:
                 ctx = seed_demo(random_seed=options["seed"])
             except ValueError as exc:
