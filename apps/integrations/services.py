@@ -22,6 +22,7 @@ from apps.core.errors import ApplicationError
 from apps.identities.normalise import normalise_external_id
 from apps.identities.selectors import people_for_identities
 from apps.identities.services import external_identity_add
+from apps.integrations.connectors import generic_csv
 from apps.integrations.connectors.base import Parsed, ParsedEvent
 from apps.integrations.connectors.registry import CONNECTORS, connector_parse
 from apps.integrations.models import HeldEvent, IntegrationKey, KeyScope, UsageImport, UsageImportStatus
@@ -248,6 +249,15 @@ def decode_upload(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+def _options_for(fmt: str, text: str, options: dict[str, Any] | None) -> dict[str, Any]:
+    """Return the options a file is read with: for the generic CSV, its time-spent column decided."""
+    if fmt not in CONNECTORS:
+        raise ApplicationError(_("Unknown format “%(format)s”.") % {"format": fmt})
+    if not CONNECTORS[fmt].needs_columns:
+        return dict(options or {})
+    return generic_csv.options_resolved(text, options or {})
+
+
 def _parse(fmt: str, text: str, options: dict[str, Any] | None) -> Parsed:
     if fmt not in CONNECTORS:
         raise ApplicationError(_("Unknown format “%(format)s”.") % {"format": fmt})
@@ -260,7 +270,7 @@ def _parse(fmt: str, text: str, options: dict[str, Any] | None) -> Parsed:
 def crm_usage_import(*, organisation_id: int, fmt: str, text: str, options: dict[str, Any] | None = None
                      ) -> ImportSummary:
     """Import a CRM's own log file; re-importing the same file adds nothing. Problems are per row."""
-    parsed = _parse(fmt, text, options)
+    parsed = _parse(fmt, text, _options_for(fmt, text, options))
     items = _items_of(parsed.events)
     counts = {ACCEPTED: 0, DUPLICATE: 0, HELD: 0, REJECTED: 0}
     for start in range(0, len(items), CHUNK_EVENTS):
@@ -295,6 +305,7 @@ def usage_import_create(
     data = upload.read()
     text = decode_upload(data)
     lines = text.splitlines(keepends=True)
+    options = _options_for(fmt, text, options)
     parsed = _parse(fmt, "".join(lines[:PREVIEW_ROWS + 1]), options)
     # Counted as the identity model compares them (e-mails without case, Salesforce ids in 18 characters).
     identities = sorted({(e.identity_source, _canonical_id(e.identity_source, e.external_id)) for e in parsed.events})
@@ -313,6 +324,9 @@ def usage_import_create(
         "first": min((e.occurred_at for e in parsed.events), default=None),
         "last": max((e.occurred_at for e in parsed.events), default=None),
     }
+    if CONNECTORS[fmt].needs_columns:
+        preview |= {"duration_column": options["duration_column"], "duration_unit": options["duration_unit"],
+                    "timed": sum(1 for e in parsed.events if e.duration_seconds is not None)}
     preview = {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in preview.items()}
     usage_import = UsageImport(
         organisation_id=organisation_id, created_by_id=user_id, format=fmt, options=options or {},

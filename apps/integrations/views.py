@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.errors import ApplicationError
 from apps.identities.sources import IdentitySource
+from apps.integrations.connectors.generic_csv import DurationUnit
 from apps.integrations.connectors.registry import CONNECTORS
 from apps.integrations.models import KeyScope, UsageImport, UsageImportStatus
 from apps.integrations.selectors import integration_keys_of, unmapped_identities, usage_imports_of
@@ -104,8 +105,12 @@ def usage_imports(request: HttpRequest) -> HttpResponse:
             options: dict[str, object] = {}
             if fmt in CONNECTORS and CONNECTORS[fmt].needs_columns:
                 options = {name: request.POST.get(name, "").strip()
-                           for name in ("person_column", "time_column", "type_column", "id_column", "identity_source")}
+                           for name in ("person_column", "time_column", "type_column", "id_column", "identity_source",
+                                        "duration_column", "duration_unit")}
                 options["type_map"] = _type_map(request.POST.get("type_map", ""))
+                # Unless the lead asks for none, a time-spent column not named is guessed from the header.
+                if request.POST.get("no_duration"):
+                    options |= {"duration_column": "", "duration_guess": False}
             usage_import = usage_import_create(organisation_id=organisation_id, user_id=request.user.pk, fmt=fmt,
                                                upload=upload, options=options)
             return redirect("integrations:usage_import", pk=usage_import.pk)
@@ -114,6 +119,7 @@ def usage_imports(request: HttpRequest) -> HttpResponse:
     return render(request, "integrations/usage_imports.html", {
         "connectors": CONNECTORS.values(), "imports": usage_imports_of(organisation_id=organisation_id),
         "identity_sources": IdentitySource.choices, "kinds": EventKind.values, "posted": request.POST,
+        "duration_units": DurationUnit.choices,
     })
 
 
@@ -125,7 +131,9 @@ def usage_import(request: HttpRequest, pk: int) -> HttpResponse:
         usage_import_start(usage_import=item)
         messages.success(request, _("Importing in the background; this page shows the progress."))
         return redirect("integrations:usage_import", pk=item.pk)
+    unit = item.preview.get("duration_unit")
     return render(request, "integrations/usage_import.html", {
         "item": item, "connector": CONNECTORS.get(item.format),
         "running": item.status in (UsageImportStatus.QUEUED, UsageImportStatus.RUNNING),
+        "duration_unit": DurationUnit(unit).label if unit in DurationUnit.values else "",
     })

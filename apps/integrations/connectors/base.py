@@ -5,7 +5,7 @@ import datetime as dt
 import hashlib
 import io
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,6 +98,26 @@ def column(row: dict[str, str], *aliases: str) -> str:
         if value and normalised_header(name) in wanted:
             return value
     return ""
+
+
+def header_named(headers: Iterable[str], *aliases: str) -> str:
+    """Return the first of `headers` whose normalised name is one of `aliases` ("" when none is).
+
+    The same comparison as `column`, made once on the header row: it guesses which column holds a
+    value before any row is read.
+    """
+    wanted = {normalised_header(alias) for alias in aliases}
+    return next((name for name in headers if normalised_header(name) in wanted), "")
+
+
+def csv_header(text: str) -> list[str]:
+    """Return the stripped column names of a CSV text's first row ([] when it has none)."""
+    csv.field_size_limit(MAX_CELL + 1)
+    try:
+        first = next(csv.reader(io.StringIO(text)), [])
+    except csv.Error:
+        return []
+    return [name.strip() for name in first]
 
 
 # A 12-hour clock with slashes is American (month first); a 24-hour clock with slashes is read

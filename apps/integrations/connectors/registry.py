@@ -25,7 +25,7 @@ class Connector:
     identity_source: str
     mapping: Mapping[str, str]
     parse: Callable[..., Parsed]
-    needs_columns: bool = False  # the lead names the person, time and type columns
+    needs_columns: bool = False  # the lead names the person, time and type columns (and time spent)
 
 
 CONNECTORS: dict[str, Connector] = {c.format: c for c in (
@@ -43,7 +43,11 @@ CONNECTORS: dict[str, Connector] = {c.format: c for c in (
 
 
 def connector_parse(fmt: str, text: str, options: Mapping[str, Any] | None = None) -> Parsed:
-    """Parse a file in format `fmt`; `options` name the columns for the generic CSV format."""
+    """Parse a file in format `fmt`; `options` name the columns for the generic CSV format.
+
+    The time-spent column is read as `options` name it: decide it first with
+    `generic_csv.options_resolved`, which guesses it from the file's header.
+    """
     connector = CONNECTORS[fmt]
     if connector.needs_columns:
         opts = dict(options or {})
@@ -51,6 +55,7 @@ def connector_parse(fmt: str, text: str, options: Mapping[str, Any] | None = Non
             person_column=opts.get("person_column", ""), time_column=opts.get("time_column", ""),
             type_column=opts.get("type_column", ""), id_column=opts.get("id_column", ""),
             identity_source=opts.get("identity_source") or IdentitySource.CSV,
-            type_map=opts.get("type_map") or {},
+            type_map=opts.get("type_map") or {}, duration_column=opts.get("duration_column") or "",
+            duration_unit=opts.get("duration_unit") or generic_csv.DurationUnit.SECONDS,
         ))
     return connector.parse(text)

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.core.errors import ApplicationError
+from apps.integrations.connectors.generic_csv import DurationUnit
 from apps.integrations.connectors.registry import CONNECTORS
 from apps.integrations.services import crm_usage_import, decode_upload
 from apps.roles.models import Organisation
@@ -21,6 +22,11 @@ class Command(BaseCommand):
         parser.add_argument("--time-column", help="csv format: the column with the time")
         parser.add_argument("--type-column", help="csv format: the column with the type of action")
         parser.add_argument("--id-column", help="csv format: a column with a unique row id")
+        parser.add_argument("--duration-column",
+                            help="csv format: the column with the time spent (guessed from the header when not given)")
+        parser.add_argument("--duration-unit", choices=DurationUnit.values,
+                            help="csv format: the unit of the time spent (default: as the column name says, else s)")
+        parser.add_argument("--no-duration", action="store_true", help="csv format: read no time spent")
         parser.add_argument("--identity-source", default="csv", help="csv format: which system the ids come from")
         parser.add_argument("--map", action="append", default=[], metavar="TYPE=KIND",
                             help="csv format: map a type value to a kind (repeatable)")
@@ -34,11 +40,15 @@ class Command(BaseCommand):
             raise CommandError("Name the organisation with --org (exactly one must match).")
         organisation_id = organisations.get().pk
         columns: dict[str, Any] = {
-            name: str(options.get(name) or "") for name in ("person_column", "time_column", "type_column", "id_column")
+            name: str(options.get(name) or "")
+            for name in ("person_column", "time_column", "type_column", "id_column", "duration_column", "duration_unit")
         } | {
+            "duration_guess": not options["no_duration"],
             "identity_source": options["identity_source"],
             "type_map": dict(pair.split("=", 1) for pair in options["map"] if "=" in pair),
         }
+        if options["no_duration"]:
+            columns["duration_column"] = ""
         for path in options["files"]:
             try:
                 summary = crm_usage_import(
