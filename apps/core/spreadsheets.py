@@ -1,4 +1,5 @@
-"""Cells for every CSV or XLSX the product writes, safe to open in a spreadsheet program.
+"""Cells for every CSV or XLSX the product writes, safe to open in a spreadsheet program; and
+the delimiter of a CSV it reads (Danish Excel writes semicolons, most CRMs commas).
 
 A cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is read by Excel,
 LibreOffice and Google Sheets as a formula (`=HYPERLINK(…)`, `+cmd|' /C calc'!A0`, `@SUM(…)`),
@@ -8,9 +9,13 @@ stay numbers: a numeric value is left alone, and so is text that is only a plain
 `-12.5` or `+45`, which no program reads as a formula.
 """
 
+import csv
 import re
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
+
+CSV_DELIMITERS = (";", ",", "\t")
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
@@ -31,3 +36,18 @@ def safe_cell(value: Any) -> Any:
 def safe_row(cells: Iterable[Any]) -> list[Any]:
     """Return a row of cells, each made safe with `safe_cell`."""
     return [safe_cell(cell) for cell in cells]
+
+
+def sniff_delimiter(text: str) -> str:
+    """Return the delimiter that splits the first lines into the most consistent, widest rows."""
+    sample = [line for line in text.splitlines()[:30] if line.strip()]
+    best, best_score = ",", (0, 0)
+    for delimiter in CSV_DELIMITERS:
+        widths = [len(row) for row in csv.reader(sample, delimiter=delimiter)]
+        if not widths:
+            continue
+        width, count = Counter(widths).most_common(1)[0]
+        score = (count if width > 1 else 0, width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best

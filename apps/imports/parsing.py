@@ -10,7 +10,6 @@ import datetime as dt
 import io
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -18,9 +17,10 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from apps.core.spreadsheets import sniff_delimiter
+
 Cell = str | int | float | Decimal | bool | dt.datetime | dt.date | dt.time | None
 
-CSV_DELIMITERS = (";", ",", "\t")
 # How many leading rows may hold a title or notes before the real header row.
 HEADER_SEARCH_ROWS = 10
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -75,21 +75,6 @@ def decode_csv_bytes(data: bytes) -> str:
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
     return text.replace("\x00", "")
-
-
-def sniff_delimiter(text: str) -> str:
-    """Return the delimiter that splits the first lines into the most consistent, widest rows."""
-    sample = [line for line in text.splitlines()[:30] if line.strip()]
-    best, best_score = ",", (0, 0)
-    for delimiter in CSV_DELIMITERS:
-        widths = [len(row) for row in csv.reader(sample, delimiter=delimiter)]
-        if not widths:
-            continue
-        width, count = Counter(widths).most_common(1)[0]
-        score = (count if width > 1 else 0, width)
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
 
 
 def iter_csv_rows(text: str, delimiter: str) -> Iterator[list[Cell]]:

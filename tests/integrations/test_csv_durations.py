@@ -270,6 +270,19 @@ def test_an_english_export_in_minutes_through_the_service(world: World) -> None:
 
 
 @pytest.mark.django_db
+def test_a_danish_excel_export_with_semicolons_and_decimal_commas(world: World) -> None:
+    external_identity_add(organisation_id=world.org.pk, user_id=world.rita.pk, source="csv", external_id="rita")
+    text = ("Id;Bruger;Tidspunkt;Handling;Varighed (min)\n"
+            "d1;rita;2026-11-17T09:00:00Z;record_created;1,5\n"     # 90 s
+            "d2;rita;2026-11-17T09:10:00Z;record_updated;0,25\n"    # 15 s
+            "d3;rita;2026-11-17T09:20:00Z;record_updated;\n")       # no time
+    summary = crm_usage_import(organisation_id=world.org.pk, fmt="csv", text=text, options={
+        "person_column": "Bruger", "time_column": "Tidspunkt", "type_column": "Handling", "id_column": "Id"})
+    assert (summary.accepted, summary.problems) == (3, [])
+    assert stored_seconds(world) == {"csv:d1": 90, "csv:d2": 15, "csv:d3": None}
+
+
+@pytest.mark.django_db
 def test_the_command_names_or_refuses_the_time_spent(world: World, tmp_path: Path) -> None:
     external_identity_add(organisation_id=world.org.pk, user_id=world.rita.pk, source="csv", external_id="rita")
     base = ["crm_usage_import", "--org", "Testorg", "--format", "csv", "--person-column", "who",

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from apps.core.spreadsheets import sniff_delimiter
 from apps.usage.services import trusted_entry_seconds
 from apps.usage.validation import text_problem
 
@@ -56,7 +57,7 @@ def csv_rows(text: str, result: Parsed) -> Iterator[tuple[int, dict[str, str]]]:
     Row numbers count the header as row 1, as a spreadsheet shows them.
     """
     csv.field_size_limit(MAX_CELL + 1)
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text), delimiter=sniff_delimiter(text))
     number = 1
     while True:
         number += 1
@@ -114,7 +115,7 @@ def csv_header(text: str) -> list[str]:
     """Return the stripped column names of a CSV text's first row ([] when it has none)."""
     csv.field_size_limit(MAX_CELL + 1)
     try:
-        first = next(csv.reader(io.StringIO(text)), [])
+        first = next(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text)), [])
     except csv.Error:
         return []
     return [name.strip() for name in first]
