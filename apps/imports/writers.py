@@ -25,8 +25,7 @@ from apps.imports.rows import (
     deal_snapshot,
 )
 from apps.usage.kinds import EventKind, EventSource
-from apps.usage.models import UsageEvent
-from apps.usage.services import EventInput, usage_events_insert, usage_events_record_many
+from apps.usage.services import EventInput, usage_events_insert, usage_events_insert_returning, usage_keys_recorded
 
 KEY_FIELD = "_key"
 DUPLICATE_IN_FILE_FIELD = "_duplicate_in_file"
@@ -66,10 +65,7 @@ def accounts_create(job: ImportJob, rows: list[CleanRow], lookups: Lookups) -> N
 # --- Activities ------------------------------------------------------------------------------
 
 def existing_event_keys(keys: list[str]) -> set[str]:
-    return set(
-        UsageEvent.objects.filter(source=EventSource.IMPORT, idempotency_key__in=keys)
-        .values_list("idempotency_key", flat=True)
-    )
+    return {key for _source, key in usage_keys_recorded((EventSource.IMPORT, key) for key in keys)}
 
 
 def _activity_event(job: ImportJob, row: CleanRow) -> EventInput:
@@ -87,14 +83,9 @@ def activities_write(job: ImportJob, rows: list[CleanRow], lookups: Lookups) -> 
     existing = existing_event_keys([r.values[KEY_FIELD] for r in rows]) if rows else set()
     fresh = [r for r in rows if r.values[KEY_FIELD] not in existing]
     accounts_create(job, fresh, lookups)
-    usage_events_record_many(events=[_activity_event(job, r) for r in fresh])
-    # Keys another import recorded at the same moment are theirs: skip those rows here.
-    ours = {
-        key: pk for key, pk, metadata in UsageEvent.objects.filter(
-            source=EventSource.IMPORT, idempotency_key__in=[r.values[KEY_FIELD] for r in fresh]
-        ).values_list("idempotency_key", "pk", "metadata")
-        if metadata.get("import_job") == job.pk
-    } if fresh else {}
+    # Only the events this call inserted: a key another import recorded at the same moment is theirs.
+    ours = {e.idempotency_key: e.event_id
+            for e in usage_events_insert_returning(events=[_activity_event(job, r) for r in fresh])}
     written = [r for r in fresh if r.values[KEY_FIELD] in ours]
     activities = [
         Activity(

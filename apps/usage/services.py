@@ -153,6 +153,7 @@ class InsertedEvent:
     kind: str
     occurred_at: dt.datetime
     duration_seconds: int | None
+    event_id: int
 
 
 def usage_events_insert_returning(*, events: Sequence[EventInput]) -> list[InsertedEvent]:
@@ -185,10 +186,11 @@ def usage_events_insert_returning(*, events: Sequence[EventInput]) -> list[Inser
             else:
                 returned = _insert_by_values(cursor, table=table, columns=columns, batch=batch, prepare=prepare,
                                              recorded_at=recorded_at)
-            for source, key in returned:
+            for event_id, source, key in returned:
                 e = unique[(source, key)]
                 inserted.append(InsertedEvent(source=source, idempotency_key=key, user_id=e.user_id, kind=e.kind,
-                                              occurred_at=e.occurred_at, duration_seconds=e.duration_seconds))
+                                              occurred_at=e.occurred_at, duration_seconds=e.duration_seconds,
+                                              event_id=event_id))
         since_by_user: dict[int, dt.datetime] = {}
         for row in inserted:
             known = since_by_user.get(row.user_id)
@@ -199,8 +201,8 @@ def usage_events_insert_returning(*, events: Sequence[EventInput]) -> list[Inser
 
 
 def _insert_by_values(cursor: Any, *, table: str, columns: str, batch: Sequence[EventInput], prepare: _Preparer,
-                      recorded_at: Any) -> list[tuple[str, str]]:
-    """Insert the batch's events whose keys are not yet recorded, then their keys.
+                      recorded_at: Any) -> list[tuple[int, str, str]]:
+    """Insert the batch's events whose keys are not yet recorded, then their keys; return (id, source, key).
 
     A writer recording one of the same keys meanwhile makes the key insert fail
     (IntegrityError) and so the whole batch, never a row counted twice. (SQLite, where this
@@ -233,7 +235,7 @@ def _insert_by_values(cursor: Any, *, table: str, columns: str, batch: Sequence[
             + ", ".join(["(%s, %s, %s, %s)"] * len(chunk)),
             key_params,
         )
-    return [(source, key) for _event_id, source, key in inserted]
+    return [(int(event_id), source, key) for event_id, source, key in inserted]
 
 
 # A session's own staging table for `_insert_by_copy`, emptied at every commit.
@@ -269,7 +271,7 @@ def _id_sequence(cursor: Any) -> str:
 
 
 def _insert_by_copy(cursor: Any, *, table: str, columns: str, batch: Sequence[EventInput],
-                    recorded_at: dt.datetime) -> list[tuple[str, str]]:
+                    recorded_at: dt.datetime) -> list[tuple[int, str, str]]:
     """PostgreSQL: COPY the batch into a temporary table, then one INSERT … SELECT … ON CONFLICT DO NOTHING.
 
     Cheaper than a VALUES list of 8,000 parameters (the statement to parse is one line), with
@@ -298,7 +300,7 @@ def _insert_by_copy(cursor: Any, *, table: str, columns: str, batch: Sequence[Ev
         "ON CONFLICT DO NOTHING RETURNING source, idempotency_key, event_id) "
         f"INSERT INTO {table} (id, {columns}) SELECT new_key.event_id, {stage_columns} FROM {_STAGE} stage "
         "JOIN new_key ON new_key.source = stage.source AND new_key.idempotency_key = stage.idempotency_key "
-        "RETURNING source, idempotency_key",
+        "RETURNING id, source, idempotency_key",
         [_id_sequence(cursor)],
     )
     returned = list(cursor.fetchall())
