@@ -29,7 +29,7 @@ from apps.coaching.diagnostics import (
 )
 from apps.core.periods import rolling_window, week_start
 from apps.givegets.models import Delivery, DeliveryKind
-from apps.roles.models import Team
+from apps.roles.models import Team, TeamMember
 from apps.scoring.models import NetStatus, ScoreSnapshot
 from apps.scoring.selectors import latest_snapshots
 from apps.usage.kinds import GIVE_KINDS
@@ -79,7 +79,8 @@ def deal_outcomes_by_rep(*, rep_ids: Sequence[int], today: dt.date | None = None
         "closed": 0, "won": 0, "open": 0, "cycle": [], "closed_cycle": [], "age": [], "in_stage": []})
     rows = Deal.objects.filter(owner_id__in=rep_ids).values_list(
         "owner_id", "stage__is_won", "stage__is_lost", "engaged_on", "closed_on", "stage_entered_at")
-    for owner_id, is_won, is_lost, engaged_on, closed_on, entered_at in rows.iterator(chunk_size=5000):
+    # A group of reps' deals fit in memory: no server-side cursor (DECLARE, FETCH, CLOSE per page).
+    for owner_id, is_won, is_lost, engaged_on, closed_on, entered_at in rows:
         tally = tallies[owner_id]
         if is_won or is_lost:
             tally["closed"] += 1
@@ -171,12 +172,13 @@ def avg_entry_seconds_by_user(*, user_ids: Sequence[int], start: dt.datetime, en
 
 
 def team_reps(*, team: Team) -> list[Any]:
-    """Return the team's members who do not manage it, by name: the people a manager coaches."""
-    return list(
-        User.objects.filter(team_memberships__team=team, team_memberships__is_manager=False).order_by(
-            "first_name", "last_name", "username"
-        )
-    )
+    """Return the team's members who do not manage it, by name: the people a manager coaches.
+
+    Two queries whatever the team's size: the ids through the team's index, then those users by
+    primary key. As one join the planner read every user of a large organisation to find a team.
+    """
+    rep_ids = list(TeamMember.objects.filter(team=team, is_manager=False).values_list("user_id", flat=True))
+    return list(User.objects.filter(pk__in=rep_ids).order_by("first_name", "last_name", "username"))
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,17 @@
 """Compose what each role's dashboard shows from the apps' selectors."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from apps.activities.selectors import open_deals, recent_activities
-from apps.coaching.selectors import deal_figures
+from apps.coaching.selectors import deal_figures, team_reps
 from apps.core.charts import Point, sparkline
 from apps.core.periods import rolling_window, week_start
 from apps.givegets.selectors import contract_weeks, contracts_overview
@@ -24,7 +24,6 @@ from apps.scoring.selectors import current_snapshot, score_trend, trends_for_use
 from apps.suggestions.selectors import open_suggestions
 from apps.trust.selectors import who_looked_at
 
-User = get_user_model()
 TREND_WEEKS = 8
 
 
@@ -32,17 +31,26 @@ def _week_label(monday: dt.date) -> str:
     return formats.date_format(monday, "j/n")
 
 
-def latest_data_monday(*, user_ids: list[int], today: dt.date) -> dt.date | None:
+def latest_data_monday(
+    *, user_ids: list[int], today: dt.date, known: Iterable[ScoreSnapshot | None] = ()
+) -> dt.date | None:
     """The latest week in which any of these people gave or got something, when it lies before this
     four-week window and the window itself holds nothing (every score in it is 0 given, 0 got).
 
     None when the window has data or nobody ever had any: the page then needs no pointer.
+    `known` are snapshots of these people the page has read already (its trend): when one of them
+    has data, the answer follows from them without a query.
     """
     monday = week_start(today)
     first_of_window = monday - dt.timedelta(weeks=3)
-    with_data = ScoreSnapshot.objects.filter(user_id__in=user_ids, period_start__lte=monday).filter(
-        Q(give_minutes__gt=0) | Q(get_minutes__gt=0))
-    latest = with_data.order_by("-period_start").values_list("period_start", flat=True).first()
+    weeks_with_data = [s.period_start for s in known
+                       if s is not None and s.period_start <= monday and (s.give_minutes > 0 or s.get_minutes > 0)]
+    if weeks_with_data:
+        latest: dt.date | None = max(weeks_with_data)
+    else:
+        with_data = ScoreSnapshot.objects.filter(user_id__in=user_ids, period_start__lte=monday).filter(
+            Q(give_minutes__gt=0) | Q(get_minutes__gt=0))
+        latest = with_data.order_by("-period_start").values_list("period_start", flat=True).first()
     if latest is None or latest >= first_of_window:
         return None
     return latest
@@ -51,10 +59,12 @@ def latest_data_monday(*, user_ids: list[int], today: dt.date) -> dt.date | None
 def person_dashboard(*, user_id: int, today: dt.date | None = None) -> dict[str, Any]:
     """Return a person's score, its explanation, the trend and their open next actions."""
     today = today or timezone.localdate()
-    snapshot = current_snapshot(user_id=user_id, today=today)
     trend = score_trend(user_id=user_id, weeks=TREND_WEEKS, today=today)
+    # This week's snapshot is the trend's last; only without one is an older one looked up.
+    snapshot = trend[-1] or current_snapshot(user_id=user_id, today=today)
     mondays = [week_start(today) - dt.timedelta(weeks=i) for i in range(TREND_WEEKS - 1, -1, -1)]
     return {
+        "latest_data_monday": latest_data_monday(user_ids=[user_id], today=today, known=trend),
         "snapshot": snapshot,
         "explanation": explain(snapshot) if snapshot else [],
         "net_shown": shown_net_minutes(snapshot) if snapshot else None,
@@ -85,11 +95,7 @@ class RepRow:
 def team_dashboard(*, team: Team, today: dt.date | None = None) -> dict[str, Any]:
     """Return each rep's status, trend and quick wins, their open deals and where deals stall."""
     today = today or timezone.localdate()
-    reps = list(
-        User.objects.filter(team_memberships__team=team, team_memberships__is_manager=False).order_by(
-            "first_name", "last_name"
-        )
-    )
+    reps = team_reps(team=team)
     rep_ids = [r.pk for r in reps]
     trends = trends_for_users(user_ids=rep_ids, weeks=TREND_WEEKS, today=today)
     quickwins = results_by_user(user_ids=rep_ids)
@@ -103,7 +109,9 @@ def team_dashboard(*, team: Team, today: dt.date | None = None) -> dict[str, Any
     for row in rows:
         key = row.snapshot.status if row.snapshot else "unscored"
         counts[key] = counts.get(key, 0) + 1
-    return {"team": team, "rows": rows, "figures": figures, "status_counts": counts}
+    return {"team": team, "rows": rows, "figures": figures, "status_counts": counts,
+            "latest_data_monday": latest_data_monday(user_ids=rep_ids, today=today,
+                                                     known=(s for trend in trends.values() for s in trend))}
 
 
 def lead_dashboard(*, organisation_id: int, today: dt.date | None = None) -> dict[str, Any]:

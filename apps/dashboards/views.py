@@ -48,7 +48,6 @@ def _person_context(request: HttpRequest, subject_id: int) -> dict[str, object]:
     context = selectors.person_dashboard(user_id=subject_id, today=week.today)
     context["trend_chart"] = line_chart(context["trend_points"], title=_("Score, last 8 weeks"), reference=50)
     context["week"] = week
-    context["latest_data_monday"] = selectors.latest_data_monday(user_ids=[subject_id], today=week.today)
     return context
 
 
@@ -84,8 +83,6 @@ def team(request: AuthenticatedHttpRequest, team_id: int | None = None) -> HttpR
     week = _week(request)
     context = selectors.team_dashboard(team=team_obj, today=week.today)
     context["week"] = week
-    context["latest_data_monday"] = selectors.latest_data_monday(
-        user_ids=[row.user.pk for row in context["rows"]], today=week.today)
     # Each rep's score and status is their personal data: the look is shown to each of them.
     access_record_many(
         viewer_id=request.user.pk, subject_ids=[row.user.pk for row in context["rows"]], what=WHAT_TEAM_OVERVIEW

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Avg, Count, F, Func, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from apps.core.periods import week_start
@@ -34,27 +34,27 @@ MAX_TREND_WEEKS = 26
 STARTED_STATUSES = (PhaseStatus.LIVE, PhaseStatus.GATE_PASSED, PhaseStatus.GATE_FAILED, PhaseStatus.COMPLETED)
 
 
-def _covered_people(phase_id: Any, organisation_id: Any) -> QuerySet:
-    """Return the members of the phase's teams and holders of its roles (ids or OuterRefs)."""
-    in_teams = TeamMember.objects.filter(team__phases=phase_id).values("user_id")
-    in_roles = Membership.objects.filter(role__phases=phase_id).values("user_id")
-    # One membership per organisation, so this join cannot duplicate anyone.
-    return User.objects.filter(Q(pk__in=in_teams) | Q(pk__in=in_roles), memberships__organisation_id=organisation_id)
+def _covered_user_ids(phase: RolloutPhase) -> QuerySet:
+    """Return the user ids of the phase's team members and role holders, as one UNION.
+
+    A UNION reads each side through its index; `pk IN (…) OR pk IN (…)` made the planner read
+    every user.
+    """
+    in_teams: QuerySet[Any, Any] = TeamMember.objects.filter(team__phases=phase.pk).values("user_id")
+    in_roles: QuerySet[Any, Any] = Membership.objects.filter(role__phases=phase.pk).values("user_id")
+    return in_teams.union(in_roles)
 
 
 def phase_people(phase: RolloutPhase) -> QuerySet:
     """Return the people a phase covers: members of its teams and holders of its roles."""
-    return _covered_people(phase.pk, phase.organisation_id)
+    # One membership per organisation, so this join cannot duplicate anyone.
+    return User.objects.filter(pk__in=_covered_user_ids(phase), memberships__organisation_id=phase.organisation_id)
 
 
-def _count(queryset: QuerySet) -> Subquery:
-    """Return a correlated COUNT(*) of `queryset` (no GROUP BY: one number per outer row)."""
-    return Subquery(queryset.order_by().values(n=Func(F("pk"), function="COUNT")), output_field=IntegerField())
-
-
-def _people_count() -> Subquery:
-    """Return the number of people the outer phase covers, for annotating phase querysets."""
-    return _count(_covered_people(OuterRef(OuterRef("pk")), OuterRef("organisation_id")))
+def phase_people_count(phase: RolloutPhase) -> int:
+    """Return how many people the phase covers, counting memberships (the users table is not read)."""
+    return Membership.objects.filter(organisation_id=phase.organisation_id,
+                                     user_id__in=_covered_user_ids(phase)).count()
 
 
 # The one definition of "net beneficiary" for every share on every page: thriving or at risk
@@ -101,12 +101,16 @@ class PhaseAdoption:
         return 100 * self.net_beneficiaries / self.scored if self.scored else None
 
 
-def _covered_sql() -> str:
-    """SQL of (phase_id, user_id) for every person each phase of organisation %s covers, once each.
+def _covered(organisation_id: int) -> tuple[str, list[Any]]:
+    """Return SQL of (phase_id, user_id) for every person each of the organisation's phases
+    covers, once each, with its parameters.
 
     The people are worked out once for all of the organisation's phases, from the phases' teams
     and roles through their indexes (a UNION, not `pk IN (…) OR pk IN (…)`, which made the
-    planner read every user); the membership join keeps the organisation's own people.
+    planner read every user); the membership join keeps the organisation's own people. Each
+    branch of the UNION picks the organisation's phases itself: joined after the UNION, the
+    planner guessed a few hundred rows where a phase has thousands of people and looked each
+    person's membership and snapshot up one at a time.
     """
     quote = connection.ops.quote_name
     phase = quote(RolloutPhase._meta.db_table)
@@ -114,23 +118,24 @@ def _covered_sql() -> str:
     phase_roles = quote(RolloutPhase.roles.through._meta.db_table)
     team_member = quote(TeamMember._meta.db_table)
     membership = quote(Membership._meta.db_table)
-    return (
+    sql = (
         f"SELECT c.phase_id, c.user_id FROM ("  # noqa: S608 - table names are ours
         f"SELECT pt.rolloutphase_id AS phase_id, tm.user_id AS user_id FROM {phase_teams} pt "
+        f"JOIN {phase} p ON p.id = pt.rolloutphase_id AND p.organisation_id = %s "
         f"JOIN {team_member} tm ON tm.team_id = pt.team_id "
         f"UNION SELECT pr.rolloutphase_id, m.user_id FROM {phase_roles} pr "
+        f"JOIN {phase} p ON p.id = pr.rolloutphase_id AND p.organisation_id = %s "
         f"JOIN {membership} m ON m.role_id = pr.role_id) c "
-        f"JOIN {phase} p ON p.id = c.phase_id "
         # One membership per organisation, so this join cannot duplicate anyone.
-        f"JOIN {membership} om ON om.user_id = c.user_id AND om.organisation_id = p.organisation_id "
-        "WHERE p.organisation_id = %s"
+        f"JOIN {membership} om ON om.user_id = c.user_id AND om.organisation_id = %s"
     )
+    return sql, [organisation_id] * 3
 
 
 def phases_adoption(*, organisation_id: int, today: dt.date | None = None) -> list[PhaseAdoption]:
     """Return each phase with how many of its people are net beneficiaries this week, in one query.
 
-    Each phase's people are resolved once (`_covered_sql`) and joined to the week's snapshots.
+    Each phase's people are resolved once (`_covered`) and joined to the week's snapshots.
     """
     monday = week_start(today or timezone.localdate())
     quote = connection.ops.quote_name
@@ -138,16 +143,17 @@ def phases_adoption(*, organisation_id: int, today: dt.date | None = None) -> li
     snapshot = quote(ScoreSnapshot._meta.db_table)
     statuses = sorted(NET_BENEFICIARY_STATUSES)
     is_nb = ", ".join(["%s"] * len(statuses))
+    covered, covered_params = _covered(organisation_id)
     # Raw rows carry the three counts as attributes (the type checker cannot see them).
     phases: Any = RolloutPhase.objects.raw(
-        f"WITH covered AS ({_covered_sql()}), counts AS ("  # noqa: S608 - table names are ours
+        f"WITH covered AS ({covered}), counts AS ("  # noqa: S608 - table names are ours
         "SELECT c.phase_id, COUNT(*) AS people, COUNT(s.id) AS scored, "
         f"SUM(CASE WHEN s.status IN ({is_nb}) THEN 1 ELSE 0 END) AS net_beneficiaries FROM covered c "
         f"LEFT JOIN {snapshot} s ON s.user_id = c.user_id AND s.period_start = %s GROUP BY c.phase_id) "
         f"SELECT p.*, COALESCE(counts.people, 0) AS people_count, COALESCE(counts.scored, 0) AS scored_count, "
         f"COALESCE(counts.net_beneficiaries, 0) AS net_beneficiary_count FROM {phase} p "
         f"LEFT JOIN counts ON counts.phase_id = p.id WHERE p.organisation_id = %s ORDER BY p.{quote('order')}",
-        [organisation_id, *statuses, connection.ops.adapt_datefield_value(monday), organisation_id],
+        [*covered_params, *statuses, connection.ops.adapt_datefield_value(monday), organisation_id],
     )
     return [
         PhaseAdoption(phase=p, people=p.people_count, scored=p.scored_count, net_beneficiaries=p.net_beneficiary_count)
@@ -314,15 +320,26 @@ class PhaseRow:
             and not self.evaluation.passed
 
 
+def phase_people_counts(*, organisation_id: int) -> dict[int, int]:
+    """Return how many people each of the organisation's phases covers, by phase id, in one query.
+
+    The same (phase, person) set as `phases_adoption` (`_covered`): every phase's people
+    worked out once, through the indexes of its teams and roles. A phase covering nobody is absent.
+    """
+    covered, params = _covered(organisation_id)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT covered.phase_id, COUNT(*) FROM ({covered}) covered "  # noqa: S608 - ours
+                       "GROUP BY covered.phase_id", params)
+        return dict(cursor.fetchall())
+
+
 def phase_rows(*, organisation_id: int) -> list[PhaseRow]:
     """Return the organisation's phases in order, with people covered and the stored gate result."""
-    phases = list(
-        RolloutPhase.objects.filter(organisation_id=organisation_id)
-        .annotate(people_count=_people_count(), status_since=_status_since())
-    )
+    phases = list(RolloutPhase.objects.filter(organisation_id=organisation_id).annotate(status_since=_status_since()))
+    people = phase_people_counts(organisation_id=organisation_id)
     latest = latest_evaluations(phases)
     return [
-        PhaseRow(phase=p, people=p.people_count, evaluation=latest.get(p.pk),
+        PhaseRow(phase=p, people=people.get(p.pk, 0), evaluation=latest.get(p.pk),
                  is_first=i == 0, is_last=i == len(phases) - 1, status_since=p.status_since)
         for i, p in enumerate(phases)
     ]

@@ -137,7 +137,7 @@ def phase_detail(request: HttpRequest, phase_id: int) -> HttpResponse:
     context = _readiness(phase)
     context.update({
         "phase": phase,
-        "people": selectors.phase_people(phase).count(),
+        "people": selectors.phase_people_count(phase),
         "status_since": selectors.phase_status_since(phase),
         "previous": selectors.previous_phase(phase),
         "needs_override": selectors.go_live_needs_override(phase),
