@@ -32,10 +32,14 @@ def score_trend(*, user_id: int, weeks: int = 8, today: dt.date | None = None) -
 def trends_for_users(
     *, user_ids: Sequence[int], weeks: int = 8, today: dt.date | None = None
 ) -> dict[int, list[ScoreSnapshot | None]]:
-    """Return each user's last `weeks` snapshots in one query, oldest first."""
+    """Return each user's last `weeks` snapshots in one query, oldest first, without their explanations.
+
+    `components` (the explanation, JSON) is left unread: a trend shows figures, and decoding eight
+    weeks of explanations for a whole team was a sizeable part of `/team/`.
+    """
     mondays = recent_mondays(today or timezone.localdate(), weeks)
     by_user: dict[int, dict[dt.date, ScoreSnapshot]] = defaultdict(dict)
-    for snapshot in ScoreSnapshot.objects.filter(user_id__in=user_ids, period_start__in=mondays):
+    for snapshot in ScoreSnapshot.objects.filter(user_id__in=user_ids, period_start__in=mondays).defer("components"):
         by_user[snapshot.user_id][snapshot.period_start] = snapshot
     return {uid: [by_user[uid].get(m) for m in mondays] for uid in user_ids}
 
