@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -32,6 +32,8 @@ MONTHS_AHEAD = 3
 MIN_RETENTION_DAYS = 400
 # Any fixed 64-bit number not used by another advisory lock in this database.
 PARTITION_LOCK_KEY = 1_104_202_612
+# How long a writer waits for the DDL lock before writing into the default partition instead.
+WRITER_LOCK_TIMEOUT_MS = 2_000
 
 # Months known to have their partition in this process (a cache: a miss only costs a query).
 _known_months: set[dt.date] = set()
@@ -126,12 +128,13 @@ def _create_month(cursor: object, month: dt.date) -> None:
     execute(f"ALTER TABLE {TABLE} ATTACH PARTITION {name} FOR VALUES FROM ({start}) TO ({end})")
 
 
-def partitions_ensure(months: Iterable[dt.date | dt.datetime]) -> list[dt.date]:
+def partitions_ensure(months: Iterable[dt.date | dt.datetime], *, lock_timeout_ms: int = 60_000) -> list[dt.date]:
     """Give each of these months its partition (moving in what the default caught); return those made.
 
     Months before the retention boundary are left to the default partition: they are about to
     expire. DDL takes a strong lock on the usage log, so this runs in a short transaction of its
-    own, serialised by an advisory lock.
+    own, serialised by an advisory lock, and gives up (OperationalError) when that lock is not
+    had within `lock_timeout_ms`.
     """
     boundary = retention_boundary()
     wanted = sorted({month_of(m) for m in months} - _known_months)
@@ -142,12 +145,15 @@ def partitions_ensure(months: Iterable[dt.date | dt.datetime]) -> list[dt.date]:
     made: list[dt.date] = []
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PARTITION_LOCK_KEY])
+        # Writers queue behind a DDL lock that waits for a long reader: give up rather than stall them.
+        cursor.execute(f"SET LOCAL lock_timeout = '{lock_timeout_ms}ms'")
         existing = set(partition_months())
         for month in wanted:
             if month not in existing:
                 _create_month(cursor, month)
                 made.append(month)
-    _known_months.update(wanted)
+        # Only once committed (a rolled-back creation must not be remembered as made).
+        transaction.on_commit(lambda: _known_months.update(wanted))
     if made:
         logger.info("usage log partitions created", extra={"data": {"months": [f"{m:%Y-%m}" for m in made]}})
     return made
@@ -162,8 +168,14 @@ def partitions_ensure_for(moments: Iterable[dt.datetime | dt.date]) -> None:
     if connection.in_atomic_block or connection.vendor != "postgresql":
         return
     months = {month_of(m) for m in moments} - _known_months
-    if months:
-        partitions_ensure(months)
+    if not months:
+        return
+    try:
+        partitions_ensure(months, lock_timeout_ms=WRITER_LOCK_TIMEOUT_MS)
+    except OperationalError:
+        # The write goes on: its events land in the default partition until maintenance moves them.
+        logger.warning("usage log partitions not made now", exc_info=True,
+                       extra={"data": {"months": sorted(f"{m:%Y-%m}" for m in months)}})
 
 
 def forget_known_months() -> None:

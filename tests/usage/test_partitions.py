@@ -180,3 +180,32 @@ def test_the_migration_moves_existing_rows_both_ways_and_ids_go_on(world: World)
     newest = _record(world, "after", now)[0].pk
     assert newest > max([*before, after_back])
     assert month_of(now - dt.timedelta(days=90)) in partition_months()
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_write_never_waits_long_for_a_partition_while_a_reader_holds_the_log(
+    world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+) -> None:
+    import psycopg2
+
+    from apps.usage import partitions
+
+    monkeypatch.setattr(partitions, "WRITER_LOCK_TIMEOUT_MS", 300)
+    forget_known_months()
+    month = month_of(timezone.now() - dt.timedelta(days=250))
+    settings_dict = connection.settings_dict
+    reader = psycopg2.connect(dbname=settings_dict["NAME"], user=settings_dict["USER"], host=settings_dict["HOST"],
+                              port=settings_dict["PORT"])
+    try:
+        with reader.cursor() as cursor:  # a long report: its lock keeps any DDL on the log waiting
+            cursor.execute("BEGIN; LOCK TABLE usage_usageevent IN ACCESS SHARE MODE")
+        event, created = _record(world, "during-report", dt.datetime.combine(month, dt.time(9), tzinfo=dt.UTC))
+    finally:
+        reader.rollback()
+        reader.close()
+    assert created
+    assert _table_of(event.pk) == DEFAULT_PARTITION
+    assert "usage log partitions not made now" in caplog.text
+    assert month in partitions_maintain()  # the night's maintenance gives it its month
+    assert _table_of(event.pk) == f"usage_usageevent_p{month:%Y%m}"
