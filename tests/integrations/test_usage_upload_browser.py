@@ -36,3 +36,35 @@ def test_lead_uploads_a_hubspot_login_history_and_imports_it(page: Any, world: W
     page.locator("[data-testid=usage-progress]").wait_for()
     assert page.inner_text("[data-testid=accepted]") == "2"
     assert UsageEvent.objects.filter(user=world.rita, kind="login", source="crm_export").count() == 2
+
+
+def test_lead_imports_a_danish_excel_csv_with_the_time_spent_guessed(page: Any, world: World, tmp_path: Path) -> None:
+    external_identity_add(organisation_id=world.org.pk, user_id=world.rita.pk, source="csv", external_id="rita")
+    export = tmp_path / "aktivitet.csv"
+    # As Danish Excel saves "CSV (semikolonsepareret)": semicolons, decimal commas, minutes.
+    export.write_text("Id;Bruger;Tidspunkt;Handling;Varighed (min)\n"
+                      "d1;rita;17.11.2026 09:00;Oprettet;1,5\n"
+                      "d2;rita;17.11.2026 09:10;Opdateret;0,25\n"
+                      "d3;rita;17.11.2026 09:20;Opdateret;\n", encoding="utf-8")
+    browser_login(page, "lene")
+    page.goto("/integrations/usage-imports/")
+    page.get_by_label("Format", exact=True).select_option("csv")
+    page.set_input_files("#file", str(export))
+    page.fill("#person_column", "Bruger")
+    page.select_option("#identity_source", "csv")
+    page.fill("#time_column", "Tidspunkt")
+    page.fill("#type_column", "Handling")
+    page.fill("#id_column", "Id")
+    page.fill("#type_map", "Oprettet = record_created\nOpdateret = record_updated")
+    page.get_by_role("button", name="Upload and preview").click()
+
+    duration = page.locator("[data-testid=duration-preview]")
+    duration.wait_for()
+    assert "Varighed (min)" in duration.inner_text()
+    assert "2 entries" in duration.inner_text()
+    page.get_by_role("button", name="Import the whole file").click()
+    page.locator("[data-testid=usage-progress]").wait_for()
+    assert page.inner_text("[data-testid=accepted]") == "3"
+    stored = dict(UsageEvent.objects.filter(user=world.rita, source="crm_export")
+                  .values_list("idempotency_key", "duration_seconds"))
+    assert sorted(stored.values(), key=lambda s: -1 if s is None else s) == [None, 15, 90]
