@@ -15,7 +15,6 @@ starts, so a rebuild never recounts (and so never loses) days whose events are g
 import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
@@ -181,13 +180,6 @@ def partitions_ensure_for(moments: Iterable[dt.datetime | dt.date]) -> None:
 def forget_known_months() -> None:
     """Forget which months this process knows to exist (after partitions were dropped)."""
     _known_months.clear()
-
-
-@dataclass(frozen=True)
-class Maintenance:
-    created: list[dt.date]
-    dropped: list[dt.date]
-    events_deleted: int
 
 
 def _default_months() -> list[dt.date]:
