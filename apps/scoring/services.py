@@ -4,7 +4,6 @@ Inputs are read with grouped queries (one row per person, kind and week), never 
 over events; the equation itself lives in `equation.py`.
 """
 
-import csv
 import datetime as dt
 import io
 import json
@@ -499,21 +498,31 @@ def _minutes(cents: int) -> Decimal:
     return Decimal(cents).scaleb(-2) + 0
 
 
-# One week's line of one kind: [count, measured, units] (give) or [count, cents] (get).
-Lines = dict[str, list[int]]
+def _minutes_text(cents: int) -> str:
+    """Return `str(_minutes(cents))` without building the Decimal ("-1.05", "0.00", "12.30")."""
+    whole, part = divmod(-cents if cents < 0 else cents, 100)
+    return f"-{whole}.{part:02d}" if cents < 0 else f"{whole}.{part:02d}"
+
+
+# One person's lines of one kind, a line per week of the close's weeks (oldest first), None where
+# that week has none: [count, measured, units] (give) or [count, cents] (get).
+WeekLines = list[list[int] | None]
+PersonLines = dict[str, WeekLines]
+_NO_LINES: PersonLines = {}
 
 
 @dataclass
-class _PersonWeeks:
-    give: dict[dt.date, Lines] = field(default_factory=lambda: defaultdict(dict))
-    get: dict[dt.date, Lines] = field(default_factory=lambda: defaultdict(dict))
+class _CloseInputs:
+    give: dict[int, PersonLines] = field(default_factory=lambda: defaultdict(dict))
+    get: dict[int, PersonLines] = field(default_factory=lambda: defaultdict(dict))
+    stale: set[int] = field(default_factory=set)
 
 
 def _close_inputs(
     *, user_ids: Sequence[int], mondays: Sequence[dt.date], scoring: Mapping[int, RoleScoring],
-) -> tuple[dict[int, _PersonWeeks], set[int]]:
-    """Return each person's give and get lines per week (mondays oldest first), and the people
-    whose rollups were counted under another entry cap (they are left to `scores_compute`).
+) -> _CloseInputs:
+    """Return each person's give and get lines per kind and week (mondays oldest first), and the
+    people whose rollups were counted under another entry cap (they are left to `scores_compute`).
 
     Three grouped queries over the id range of the batch: the rollups (one row per person and
     kind, one column per week), the withdrawn entries, the consumed deliveries.
@@ -521,10 +530,11 @@ def _close_inputs(
     lo, hi = user_ids[0], user_ids[-1]
     wanted = set(user_ids)
     start, end = period_for_monday(mondays[0]).start, period_for_monday(mondays[-1]).end
+    week_of = {monday: k for k, monday in enumerate(mondays)}
     expected = _expected_minutes_by_role()
     tz = timezone.get_default_timezone()  # the rollups' day
-    people: dict[int, _PersonWeeks] = defaultdict(_PersonWeeks)
-    stale: set[int] = set()
+    found = _CloseInputs()
+    stale = found.stale
 
     def per_entry_units(role_id: int | None, kind: str) -> int:
         return int(expected.get((role_id, kind), GIVE_KIND_DEFAULT_MINUTES[kind]) * 100) * UNITS_PER_CENT
@@ -548,20 +558,22 @@ def _close_inputs(
     with connection.cursor() as cursor:
         cursor.execute(*rollups.query.sql_with_params())
         rows = cursor.fetchall()
+    no_role = RoleScoring()
     for user_id, kind, cap_lo, cap_hi, cap_unknown, *figures in rows:
         if user_id not in wanted:
             continue
-        role = scoring.get(user_id, RoleScoring())
+        role = scoring.get(user_id, no_role)
         if cap_unknown or cap_lo != role.entry_cap_seconds or cap_hi != role.entry_cap_seconds:
             stale.add(user_id)
             continue
         per_entry = per_entry_units(role.role_id, kind)
-        weeks = people[user_id].give
-        for k, monday in enumerate(mondays):
+        weeks: WeekLines = [None] * len(mondays)
+        for k in range(len(mondays)):
             events = figures[3 * k]
             if events:
                 events, measured, capped = int(events), int(figures[3 * k + 1]), int(figures[3 * k + 2])
-                weeks[monday][kind] = [events, measured, 100 * capped + (events - measured) * per_entry]
+                weeks[k] = [events, measured, 100 * capped + (events - measured) * per_entry]
+        found.give[user_id][kind] = weeks
     # Rollups count every entry; a withdrawn or corrected entry counts through its correction only.
     withdrawn = (
         UsageEvent.objects.filter(user_id__gte=lo, user_id__lte=hi, kind__in=GIVE_KINDS, occurred_at__gte=start,
@@ -572,16 +584,19 @@ def _close_inputs(
     for user_id, kind, occurred_at, seconds in withdrawn:
         if user_id not in wanted or user_id in stale:
             continue
-        role = scoring.get(user_id, RoleScoring())
+        role = scoring.get(user_id, no_role)
         units = (100 * min(seconds, role.entry_cap_seconds) if seconds is not None
                  else per_entry_units(role.role_id, kind))
-        lines = people[user_id].give[week_start(timezone.localtime(occurred_at, tz).date())]
-        line = lines.setdefault(kind, [0, 0, 0])
+        k = week_of[week_start(timezone.localtime(occurred_at, tz).date())]
+        weeks = found.give[user_id].setdefault(kind, [None] * len(mondays))
+        line = weeks[k]
+        if line is None:
+            line = weeks[k] = [0, 0, 0]
         line[0] -= 1
         line[1] -= int(seconds is not None)
         line[2] -= units
         if line[0] == 0:
-            del lines[kind]
+            weeks[k] = None
     deliveries = (
         Delivery.objects.filter(user_id__gte=lo, user_id__lte=hi, consumed_at__gte=start, consumed_at__lt=end)
         .annotate(day=TruncDate("consumed_at", tzinfo=tz))
@@ -592,39 +607,95 @@ def _close_inputs(
     for row in deliveries:
         if row["user_id"] not in wanted:
             continue
-        get_line = people[row["user_id"]].get[week_start(row["day"])].setdefault(row["kind"], [0, 0])
-        get_line[0] += row["n"]
-        get_line[1] += int((Decimal(row["minutes"] or 0) * 100).to_integral_value())
-    return people, stale
+        weeks = found.get[row["user_id"]].setdefault(row["kind"], [None] * len(mondays))
+        k = week_of[week_start(row["day"])]
+        line = weeks[k]
+        if line is None:
+            line = weeks[k] = [0, 0]
+        line[0] += row["n"]
+        line[1] += int((Decimal(row["minutes"] or 0) * 100).to_integral_value())
+    return found
 
 
-def _window_lines(weeks: Mapping[dt.date, Lines], mondays: Sequence[dt.date]) -> Lines:
-    window: Lines = {}
-    for monday in mondays:
-        lines = weeks.get(monday)
-        if not lines:
+@dataclass(frozen=True)
+class _WindowFigures:
+    """One person's figures for one week: what `scores_compute` derives from its `WeekInputs`."""
+
+    give_units: int  # the rolling window's, all kinds
+    get_cents: int
+    week_give_units: int  # the week's alone
+    week_get_cents: int
+    contributed: int
+    components_give: str  # the JSON arrays `_components` stores, as `json.dumps` writes them
+    components_get: str
+
+
+_KIND_JSON: dict[str, str] = {}
+
+
+def _kind_json(kind: str) -> str:
+    text = _KIND_JSON.get(kind)
+    if text is None:
+        text = _KIND_JSON[kind] = json.dumps(kind)
+    return text
+
+
+def _window_figures(give: PersonLines, get: PersonLines, first: int, last: int) -> _WindowFigures:
+    """Sum one person's lines over the weeks first..last (indexes, inclusive); `last` is the week.
+
+    A kind is in the window when one of its weeks has a line, as `scores_compute` adds lines;
+    the components are ordered as `_components` orders them (most minutes first, then kind).
+    """
+    give_units = week_give_units = contributed = 0
+    give_items: list[tuple[int, str, int, int]] = []
+    for kind, weeks in give.items():
+        count = measured = units = 0
+        seen = False
+        for line in weeks[first:last + 1]:
+            if line is not None:
+                count += line[0]
+                measured += line[1]
+                units += line[2]
+                seen = True
+        if not seen:
             continue
-        for kind, line in lines.items():
-            total = window.get(kind)
-            window[kind] = list(line) if total is None else [a + b for a, b in zip(total, line, strict=True)]
-    return window
-
-
-def _close_components(give: Lines, get: Lines, *, contributed: int, accepted_pending: int) -> dict[str, object]:
-    """The components `_components` stores, from whole-unit lines (the same figures, the same order)."""
-    give_cents = {kind: _cents(line[2]) for kind, line in give.items()}
-    return {
-        "contributed": contributed,
-        "accepted_pending": accepted_pending,
-        "give": [
-            {"kind": kind, "count": give[kind][0], "measured": give[kind][1], "minutes": str(_minutes(cents))}
-            for kind, cents in sorted(give_cents.items(), key=lambda kv: (-kv[1], kv[0]))
-        ],
-        "get": [
-            {"kind": kind, "count": line[0], "minutes": str(_minutes(line[1]))}
-            for kind, line in sorted(get.items(), key=lambda kv: (-kv[1][1], kv[0]))
-        ],
-    }
+        give_units += units
+        week = weeks[last]
+        if week is not None:
+            week_give_units += week[2]
+        if kind in CONTRIBUTION_KINDS:
+            contributed += count
+        give_items.append((-_cents(units), kind, count, measured))
+    get_cents = week_get_cents = 0
+    get_items: list[tuple[int, str, int]] = []
+    for kind, weeks in get.items():
+        count = cents = 0
+        seen = False
+        for line in weeks[first:last + 1]:
+            if line is not None:
+                count += line[0]
+                cents += line[1]
+                seen = True
+        if not seen:
+            continue
+        get_cents += cents
+        week = weeks[last]
+        if week is not None:
+            week_get_cents += week[1]
+        get_items.append((-cents, kind, count))
+    give_items.sort()
+    get_items.sort()
+    return _WindowFigures(
+        give_units=give_units, get_cents=get_cents, week_give_units=week_give_units, week_get_cents=week_get_cents,
+        contributed=contributed,
+        components_give="[" + ", ".join(
+            f'{{"kind": {_kind_json(kind)}, "count": {count}, "measured": {measured}, '
+            f'"minutes": "{_minutes_text(-negative)}"}}'
+            for negative, kind, count, measured in give_items) + "]",
+        components_get="[" + ", ".join(
+            f'{{"kind": {_kind_json(kind)}, "count": {count}, "minutes": "{_minutes_text(-negative)}"}}'
+            for negative, kind, count in get_items) + "]",
+    )
 
 
 SNAPSHOT_COLUMNS = (
@@ -634,27 +705,37 @@ SNAPSHOT_COLUMNS = (
 )
 
 
-def _snapshots_upsert(rows: Sequence[Sequence[Any]], *, close: bool) -> None:
-    """Write snapshot rows (SNAPSHOT_COLUMNS, adapted) set-based, in one transaction.
+def _copy_field(value: object) -> str:
+    """Return a value as a field of COPY's text format (NULL is \\N; backslashes doubled)."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    text = str(value)
+    # Tabs and newlines never occur unescaped here (JSON escapes them), so only "\" needs doubling.
+    return text.replace("\\", "\\\\") if "\\" in text else text
+
+
+def _snapshots_upsert(rows: Sequence[Sequence[Any]]) -> None:
+    """Write snapshot rows (SNAPSHOT_COLUMNS, adapted; decimals as text) set-based, in one transaction.
 
     PostgreSQL: `COPY` into a temporary table, then one INSERT … SELECT … ON CONFLICT DO UPDATE.
-    Elsewhere: one INSERT … VALUES … ON CONFLICT DO UPDATE per 1,000 rows. `is_closed` is only
-    updated when closing, as `scores_compute` does.
+    Elsewhere: one INSERT … VALUES … ON CONFLICT DO UPDATE per 1,000 rows. A stored row keeps
+    `is_closed` when the new one is open (only a close sets it, as `scores_compute` does).
     """
     quote = connection.ops.quote_name
     table = quote(ScoreSnapshot._meta.db_table)
     columns = ", ".join(quote(c) for c in SNAPSHOT_COLUMNS)
-    updated = [c for c in SNAPSHOT_COLUMNS[2:] if close or c != "is_closed"]
+    closed = quote("is_closed")
     on_conflict = (f"ON CONFLICT ({quote('user_id')}, {quote('period_start')}) DO UPDATE SET "
-                   + ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in updated))
+                   + ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in SNAPSHOT_COLUMNS[2:] if c != "is_closed")
+                   + f", {closed} = {table}.{closed} OR excluded.{closed}")
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            buffer = io.StringIO()
-            csv.writer(buffer).writerows(rows)  # None is an empty field: NULL in COPY's CSV format
-            buffer.seek(0)
+            buffer = io.StringIO("".join("\t".join(map(_copy_field, row)) + "\n" for row in rows))
             cursor.execute("CREATE TEMPORARY TABLE scoring_close_rows ON COMMIT DROP AS "  # noqa: S608 - ours
                            f"SELECT {columns} FROM {table} WITH NO DATA")
-            cursor.cursor.copy_expert(f"COPY scoring_close_rows ({columns}) FROM STDIN WITH (FORMAT csv)", buffer)
+            cursor.cursor.copy_expert(f"COPY scoring_close_rows ({columns}) FROM STDIN", buffer)
             cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM scoring_close_rows "  # noqa: S608
                            f"{on_conflict}")
             cursor.execute("DROP TABLE scoring_close_rows")
@@ -673,15 +754,15 @@ def _period_close_batch(user_ids: Sequence[int], monday: dt.date) -> int:
     """Close `monday` and open the week after for these people (ids ascending); return snapshots written.
 
     The same figures as `scores_compute` for each week in turn, read with a few grouped queries
-    and written with a set-based upsert: whole-unit integer sums instead of Decimal lines, the
+    and written with one set-based upsert: whole-unit integer sums instead of Decimal lines, the
     equation itself (`equation.py`) applied to each person's two-decimal totals.
     """
     next_monday = monday + dt.timedelta(weeks=1)
     first_needed = monday - dt.timedelta(weeks=ROLLING_WEEKS - 1)
     all_mondays = [first_needed + dt.timedelta(weeks=i) for i in range(ROLLING_WEEKS + 1)]
     scoring = role_scoring_of(user_ids)
-    people, stale = _close_inputs(user_ids=user_ids, mondays=all_mondays, scoring=scoring)
-    fresh = [u for u in user_ids if u not in stale]
+    found = _close_inputs(user_ids=user_ids, mondays=all_mondays, scoring=scoring)
+    fresh = [u for u in user_ids if u not in found.stale]
     pulses = _pulse_answers(fresh, period_for_monday(monday).end, period_for_monday(next_monday).end)
     history: dict[int, dict[dt.date, Decimal]] = defaultdict(dict)
     for user_id, week, value in ScoreSnapshot.objects.filter(
@@ -689,44 +770,43 @@ def _period_close_batch(user_ids: Sequence[int], monday: dt.date) -> int:
         period_start__gte=monday - dt.timedelta(weeks=2), period_start__lt=monday,
     ).values_list("user_id", "period_start", "score"):
         history[user_id][week] = value
-    written = 0
-    for week, close in ((monday, True), (next_monday, False)):
-        window_mondays = [week - dt.timedelta(weeks=i) for i in range(ROLLING_WEEKS)]
+    no_role = RoleScoring()
+    computed_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows: list[tuple[Any, ...]] = []
+    for last, (week, close) in enumerate(((monday, True), (next_monday, False)), start=ROLLING_WEEKS - 1):
+        first = last - (ROLLING_WEEKS - 1)
         period = period_for_monday(week)
         pending = accepted_pending_counts(
-            user_ids=fresh, start=period_for_monday(window_mondays[-1]).start, end=period.end)
-        now = timezone.now()
+            user_ids=fresh, start=period_for_monday(all_mondays[first]).start, end=period.end)
         period_start = connection.ops.adapt_datefield_value(week)
-        computed_at = connection.ops.adapt_datetimefield_value(now)
-        empty = _PersonWeeks()
-        rows: list[tuple[Any, ...]] = []
+        two_before, one_before = week - dt.timedelta(weeks=2), week - dt.timedelta(weeks=1)
         for user_id in fresh:
-            person = people.get(user_id, empty)
-            give_lines = _window_lines(person.give, window_mondays)
-            get_lines = _window_lines(person.get, window_mondays)
-            give = _minutes(_cents(sum(line[2] for line in give_lines.values())))
-            get = _minutes(sum(line[1] for line in get_lines.values()))
-            week_give = _minutes(_cents(sum(line[2] for line in person.give.get(week, {}).values())))
-            week_get = _minutes(sum(line[1] for line in person.get.get(week, {}).values()))
-            contributed = sum(line[0] for kind, line in give_lines.items() if kind in CONTRIBUTION_KINDS)
+            figures = _window_figures(found.give.get(user_id, _NO_LINES), found.get.get(user_id, _NO_LINES),
+                                      first, last)
+            give_cents = _cents(figures.give_units)
+            give, get = _minutes(give_cents), _minutes(figures.get_cents)
             index = equation.nb_index(give=give, get=get)
-            pu, peou = _latest_pulse(pulses.get(user_id, []), period.end)
-            weight = scoring.get(user_id, RoleScoring()).pulse_weight
-            value = equation.score(index=index, usefulness=pu, ease_of_use=peou, pulse_weight=weight)
+            answers = pulses.get(user_id)
+            pu, peou = _latest_pulse(answers, period.end) if answers else (None, None)
+            value = equation.score(index=index, usefulness=pu, ease_of_use=peou,
+                                   pulse_weight=scoring.get(user_id, no_role).pulse_weight)
             earlier = history[user_id]
-            previous = [earlier[m] for m in (week - dt.timedelta(weeks=2), week - dt.timedelta(weeks=1))
-                        if m in earlier]
+            previous = [earlier[m] for m in (two_before, one_before) if m in earlier]
             earlier[week] = value
-            status = equation.status(give=give, get=get, contributed=contributed, recent_scores=[*previous, value])
-            components = _close_components(give_lines, get_lines, contributed=contributed,
-                                           accepted_pending=pending.get(user_id, 0))
-            rows.append((user_id, period_start, week_give, week_get, give, get, get - give, index, value, pu, peou,
-                         status, json.dumps(components), close, computed_at))
-        _snapshots_upsert(rows, close=close)
-        written += len(rows)
-    if stale:
+            status = equation.status(give=give, get=get, contributed=figures.contributed,
+                                     recent_scores=[*previous, value])
+            # The components `_components` stores, written as `json.dumps` writes that dict.
+            components = (f'{{"contributed": {figures.contributed}, "accepted_pending": {pending.get(user_id, 0)}, '
+                          f'"give": {figures.components_give}, "get": {figures.components_get}}}')
+            rows.append((user_id, period_start, _minutes_text(_cents(figures.week_give_units)),
+                         _minutes_text(figures.week_get_cents), _minutes_text(give_cents),
+                         _minutes_text(figures.get_cents), _minutes_text(figures.get_cents - give_cents),
+                         str(index), str(value), pu, peou, status, components, close, computed_at))
+    _snapshots_upsert(rows)
+    written = len(rows)
+    if found.stale:
         # Counted under another cap: `scores_compute` recounts them first (rare: a cap just changed).
-        ordered = sorted(stale)
+        ordered = sorted(found.stale)
         written += len(scores_compute(user_ids=ordered, mondays=[monday], close=True))
         written += len(scores_compute(user_ids=ordered, mondays=[next_monday]))
     return written
