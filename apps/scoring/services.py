@@ -102,10 +102,18 @@ class RoleScoring:
     pulse_weight: Decimal = equation.DEFAULT_PULSE_WEIGHT
 
 
-def role_scoring_of(user_ids: Sequence[int]) -> dict[int, RoleScoring]:
-    """Return each person's role scoring values in one query."""
+def _people_filter(user_ids: Sequence[int], *, id_range: bool) -> Q:
+    """Filter on these people: an IN list, or with `id_range` (a batch of ascending ids with few
+    gaps, the caller skipping anyone else) the range from the first to the last id."""
+    return Q(user_id__gte=user_ids[0], user_id__lte=user_ids[-1]) if id_range else Q(user_id__in=user_ids)
+
+
+def role_scoring_of(user_ids: Sequence[int], *, id_range: bool = False) -> dict[int, RoleScoring]:
+    """Return each person's role scoring values in one query (see `_people_filter` for `id_range`)."""
+    if not user_ids:
+        return {}
     # Ordered: a person in several organisations gets their newest membership's values (as rollups do).
-    rows = Membership.objects.filter(user_id__in=user_ids).order_by("pk").values_list(
+    rows = Membership.objects.filter(_people_filter(user_ids, id_range=id_range)).order_by("pk").values_list(
         "user_id", "role_id", "role__entry_cap_seconds", "role__pulse_weight"
     )
     return {user_id: RoleScoring(role_id, cap, Decimal(weight)) for user_id, role_id, cap, weight in rows}
@@ -188,11 +196,17 @@ def collect_inputs(
 Pulse = tuple[dt.datetime, Decimal, Decimal]
 
 
-def _pulse_answers(user_ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, list[Pulse]]:
-    """Return each person's pulse answers in [start − 30 days, end), oldest first, in one query."""
+def _pulse_answers(
+    user_ids: Sequence[int], start: dt.datetime, end: dt.datetime, *, id_range: bool = False,
+) -> dict[int, list[Pulse]]:
+    """Return each person's pulse answers in [start − 30 days, end), oldest first, in one query
+    (see `_people_filter` for `id_range`)."""
     answers: dict[int, list[Pulse]] = defaultdict(list)
+    if not user_ids:
+        return answers
     for user_id, answered_at, pu, peou in (
-        PulseResponse.objects.filter(user_id__in=user_ids, answered_at__gte=start - PULSE_WINDOW, answered_at__lt=end)
+        PulseResponse.objects.filter(_people_filter(user_ids, id_range=id_range),
+                                     answered_at__gte=start - PULSE_WINDOW, answered_at__lt=end)
         .order_by("answered_at", "pk")  # the same answer wins a tie every time
         .values_list("user_id", "answered_at", "perceived_usefulness", "perceived_ease_of_use")
     ):
@@ -498,15 +512,23 @@ def _minutes(cents: int) -> Decimal:
     return Decimal(cents).scaleb(-2) + 0
 
 
+_HUNDREDTHS = [f"{part:02d}" for part in range(100)]
+
+
 def _minutes_text(cents: int) -> str:
     """Return `str(_minutes(cents))` without building the Decimal ("-1.05", "0.00", "12.30")."""
-    whole, part = divmod(-cents if cents < 0 else cents, 100)
-    return f"-{whole}.{part:02d}" if cents < 0 else f"{whole}.{part:02d}"
+    if cents < 0:
+        whole, part = divmod(-cents, 100)
+        return f"-{whole}.{_HUNDREDTHS[part]}"
+    whole, part = divmod(cents, 100)
+    return f"{whole}.{_HUNDREDTHS[part]}"
 
 
-# One person's lines of one kind, a line per week of the close's weeks (oldest first), None where
-# that week has none: [count, measured, units] (give) or [count, cents] (get).
-WeekLines = list[list[int] | None]
+# One person's lines of one kind, flat, week after week of the close's weeks (oldest first):
+# count, measured, units (give) or count, cents (get). A week without a line (or whose line was
+# withdrawn to a count of 0) is all zeros: a line always has a count other than 0.
+WeekLines = list[int]
+GIVE_WIDTH, GET_WIDTH = 3, 2
 PersonLines = dict[str, WeekLines]
 _NO_LINES: PersonLines = {}
 
@@ -567,12 +589,12 @@ def _close_inputs(
             stale.add(user_id)
             continue
         per_entry = per_entry_units(role.role_id, kind)
-        weeks: WeekLines = [None] * len(mondays)
-        for k in range(len(mondays)):
-            events = figures[3 * k]
+        weeks: WeekLines = [0] * (GIVE_WIDTH * len(mondays))
+        for k in range(0, GIVE_WIDTH * len(mondays), GIVE_WIDTH):
+            events = figures[k]
             if events:
-                events, measured, capped = int(events), int(figures[3 * k + 1]), int(figures[3 * k + 2])
-                weeks[k] = [events, measured, 100 * capped + (events - measured) * per_entry]
+                events, measured = int(events), int(figures[k + 1])
+                weeks[k:k + GIVE_WIDTH] = events, measured, 100 * int(figures[k + 2]) + (events - measured) * per_entry
         found.give[user_id][kind] = weeks
     # Rollups count every entry; a withdrawn or corrected entry counts through its correction only.
     withdrawn = (
@@ -587,16 +609,13 @@ def _close_inputs(
         role = scoring.get(user_id, no_role)
         units = (100 * min(seconds, role.entry_cap_seconds) if seconds is not None
                  else per_entry_units(role.role_id, kind))
-        k = week_of[week_start(timezone.localtime(occurred_at, tz).date())]
-        weeks = found.give[user_id].setdefault(kind, [None] * len(mondays))
-        line = weeks[k]
-        if line is None:
-            line = weeks[k] = [0, 0, 0]
-        line[0] -= 1
-        line[1] -= int(seconds is not None)
-        line[2] -= units
-        if line[0] == 0:
-            weeks[k] = None
+        k = GIVE_WIDTH * week_of[week_start(timezone.localtime(occurred_at, tz).date())]
+        weeks = found.give[user_id].setdefault(kind, [0] * (GIVE_WIDTH * len(mondays)))
+        weeks[k] -= 1
+        weeks[k + 1] -= int(seconds is not None)
+        weeks[k + 2] -= units
+        if weeks[k] == 0:  # no entry left that week: no line
+            weeks[k:k + GIVE_WIDTH] = 0, 0, 0
     deliveries = (
         Delivery.objects.filter(user_id__gte=lo, user_id__lte=hi, consumed_at__gte=start, consumed_at__lt=end)
         .annotate(day=TruncDate("consumed_at", tzinfo=tz))
@@ -607,13 +626,10 @@ def _close_inputs(
     for row in deliveries:
         if row["user_id"] not in wanted:
             continue
-        weeks = found.get[row["user_id"]].setdefault(row["kind"], [None] * len(mondays))
-        k = week_of[week_start(row["day"])]
-        line = weeks[k]
-        if line is None:
-            line = weeks[k] = [0, 0]
-        line[0] += row["n"]
-        line[1] += int((Decimal(row["minutes"] or 0) * 100).to_integral_value())
+        weeks = found.get[row["user_id"]].setdefault(row["kind"], [0] * (GET_WIDTH * len(mondays)))
+        k = GET_WIDTH * week_of[week_start(row["day"])]
+        weeks[k] += row["n"]
+        weeks[k + 1] += int((Decimal(row["minutes"] or 0) * 100).to_integral_value())
     return found
 
 
@@ -648,53 +664,41 @@ def _window_figures(give: PersonLines, get: PersonLines, first: int, last: int) 
     """
     give_units = week_give_units = contributed = 0
     give_items: list[tuple[int, str, int, int]] = []
+    start, stop = GIVE_WIDTH * first, GIVE_WIDTH * (last + 1)
     for kind, weeks in give.items():
-        count = measured = units = 0
-        seen = False
-        for line in weeks[first:last + 1]:
-            if line is not None:
-                count += line[0]
-                measured += line[1]
-                units += line[2]
-                seen = True
-        if not seen:
+        counts = weeks[start:stop:GIVE_WIDTH]
+        if not any(counts):
             continue
+        count = sum(counts)
+        units = sum(weeks[start + 2:stop:GIVE_WIDTH])
         give_units += units
-        week = weeks[last]
-        if week is not None:
-            week_give_units += week[2]
+        week_give_units += weeks[stop - 1]
         if kind in CONTRIBUTION_KINDS:
             contributed += count
-        give_items.append((-_cents(units), kind, count, measured))
+        give_items.append((-_cents(units), kind, count, sum(weeks[start + 1:stop:GIVE_WIDTH])))
     get_cents = week_get_cents = 0
     get_items: list[tuple[int, str, int]] = []
+    start, stop = GET_WIDTH * first, GET_WIDTH * (last + 1)
     for kind, weeks in get.items():
-        count = cents = 0
-        seen = False
-        for line in weeks[first:last + 1]:
-            if line is not None:
-                count += line[0]
-                cents += line[1]
-                seen = True
-        if not seen:
+        counts = weeks[start:stop:GET_WIDTH]
+        if not any(counts):
             continue
+        cents = sum(weeks[start + 1:stop:GET_WIDTH])
         get_cents += cents
-        week = weeks[last]
-        if week is not None:
-            week_get_cents += week[1]
-        get_items.append((-cents, kind, count))
+        week_get_cents += weeks[stop - 1]
+        get_items.append((-cents, kind, sum(counts)))
     give_items.sort()
     get_items.sort()
     return _WindowFigures(
         give_units=give_units, get_cents=get_cents, week_give_units=week_give_units, week_get_cents=week_get_cents,
         contributed=contributed,
-        components_give="[" + ", ".join(
+        components_give="[" + ", ".join([
             f'{{"kind": {_kind_json(kind)}, "count": {count}, "measured": {measured}, '
             f'"minutes": "{_minutes_text(-negative)}"}}'
-            for negative, kind, count, measured in give_items) + "]",
-        components_get="[" + ", ".join(
+            for negative, kind, count, measured in give_items]) + "]",
+        components_get="[" + ", ".join([
             f'{{"kind": {_kind_json(kind)}, "count": {count}, "minutes": "{_minutes_text(-negative)}"}}'
-            for negative, kind, count in get_items) + "]",
+            for negative, kind, count in get_items]) + "]",
     )
 
 
@@ -705,19 +709,27 @@ SNAPSHOT_COLUMNS = (
 )
 
 
-def _copy_field(value: object) -> str:
-    """Return a value as a field of COPY's text format (NULL is \\N; backslashes doubled)."""
-    if value is None:
-        return "\\N"
-    if value is True or value is False:
-        return "t" if value else "f"
-    text = str(value)
-    # Tabs and newlines never occur unescaped here (JSON escapes them), so only "\" needs doubling.
-    return text.replace("\\", "\\\\") if "\\" in text else text
+COPY_NULL = "\\N"
+
+
+def _copy_line(row: Sequence[Any]) -> str:
+    """Return a snapshot row (SNAPSHOT_COLUMNS) as a line of COPY's text format.
+
+    Only the pulse answers can be NULL; the status and figures are plain text, and the JSON
+    components never hold a tab or newline (JSON escapes them), so only "\\" needs doubling.
+    """
+    (user_id, period_start, give, get, rolling_give, rolling_get, net, index, score, pu, peou, status,
+     components, is_closed, computed_at) = row
+    if "\\" in components:
+        components = components.replace("\\", "\\\\")
+    return (f"{user_id}\t{period_start}\t{give}\t{get}\t{rolling_give}\t{rolling_get}\t{net}\t{index}\t{score}\t"
+            f"{COPY_NULL if pu is None else pu}\t{COPY_NULL if peou is None else peou}\t{status}\t{components}\t"
+            f"{'t' if is_closed else 'f'}\t{computed_at}\n")
 
 
 def _snapshots_upsert(rows: Sequence[Sequence[Any]]) -> None:
-    """Write snapshot rows (SNAPSHOT_COLUMNS, adapted; decimals as text) set-based, in one transaction.
+    """Write snapshot rows (SNAPSHOT_COLUMNS, adapted; figures as text, components as JSON text)
+    set-based, in one transaction.
 
     PostgreSQL: `COPY` into a temporary table, then one INSERT … SELECT … ON CONFLICT DO UPDATE.
     Elsewhere: one INSERT … VALUES … ON CONFLICT DO UPDATE per 1,000 rows. A stored row keeps
@@ -732,10 +744,10 @@ def _snapshots_upsert(rows: Sequence[Sequence[Any]]) -> None:
                    + f", {closed} = {table}.{closed} OR excluded.{closed}")
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            buffer = io.StringIO("".join("\t".join(map(_copy_field, row)) + "\n" for row in rows))
+            buffer = io.StringIO("".join(map(_copy_line, rows)))
             cursor.execute("CREATE TEMPORARY TABLE scoring_close_rows ON COMMIT DROP AS "  # noqa: S608 - ours
                            f"SELECT {columns} FROM {table} WITH NO DATA")
-            cursor.cursor.copy_expert(f"COPY scoring_close_rows ({columns}) FROM STDIN", buffer)
+            cursor.cursor.copy_expert(f"COPY scoring_close_rows ({columns}) FROM STDIN", buffer, size=1 << 20)
             cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM scoring_close_rows "  # noqa: S608
                            f"{on_conflict}")
             cursor.execute("DROP TABLE scoring_close_rows")
@@ -760,10 +772,10 @@ def _period_close_batch(user_ids: Sequence[int], monday: dt.date) -> int:
     next_monday = monday + dt.timedelta(weeks=1)
     first_needed = monday - dt.timedelta(weeks=ROLLING_WEEKS - 1)
     all_mondays = [first_needed + dt.timedelta(weeks=i) for i in range(ROLLING_WEEKS + 1)]
-    scoring = role_scoring_of(user_ids)
+    scoring = role_scoring_of(user_ids, id_range=True)
     found = _close_inputs(user_ids=user_ids, mondays=all_mondays, scoring=scoring)
     fresh = [u for u in user_ids if u not in found.stale]
-    pulses = _pulse_answers(fresh, period_for_monday(monday).end, period_for_monday(next_monday).end)
+    pulses = _pulse_answers(fresh, period_for_monday(monday).end, period_for_monday(next_monday).end, id_range=True)
     history: dict[int, dict[dt.date, Decimal]] = defaultdict(dict)
     for user_id, week, value in ScoreSnapshot.objects.filter(
         user_id__gte=user_ids[0], user_id__lte=user_ids[-1],
