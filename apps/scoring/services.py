@@ -5,10 +5,10 @@ over events; the equation itself lives in `equation.py`.
 """
 
 import datetime as dt
-import io
+import itertools
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -727,14 +727,41 @@ def _copy_line(row: Sequence[Any]) -> str:
             f"{'t' if is_closed else 'f'}\t{computed_at}\n")
 
 
-def _snapshots_upsert(rows: Sequence[Sequence[Any]]) -> None:
+class _LineReader:
+    """A file for `copy_expert` that reads lines from an iterator as COPY asks for them, so the
+    server parses one chunk while the next is being computed."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._lines = lines
+
+    def read(self, size: int = -1) -> str:
+        chunk: list[str] = []
+        length = 0
+        for line in self._lines:
+            chunk.append(line)
+            length += len(line)
+            if 0 < size <= length:
+                break
+        return "".join(chunk)
+
+
+def _snapshots_upsert(rows: Iterable[Sequence[Any]]) -> int:
     """Write snapshot rows (SNAPSHOT_COLUMNS, adapted; figures as text, components as JSON text)
-    set-based, in one transaction.
+    set-based, in one transaction; return how many. `rows` may be a generator (it runs while
+    the rows are sent, so it must not query the database itself).
 
     PostgreSQL: `COPY` into a temporary table, then one INSERT … SELECT … ON CONFLICT DO UPDATE.
     Elsewhere: one INSERT … VALUES … ON CONFLICT DO UPDATE per 1,000 rows. A stored row keeps
     `is_closed` when the new one is open (only a close sets it, as `scores_compute` does).
     """
+    written = 0
+
+    def counted(rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+        nonlocal written
+        for row in rows:
+            written += 1
+            yield row
+
     quote = connection.ops.quote_name
     table = quote(ScoreSnapshot._meta.db_table)
     columns = ", ".join(quote(c) for c in SNAPSHOT_COLUMNS)
@@ -744,22 +771,23 @@ def _snapshots_upsert(rows: Sequence[Sequence[Any]]) -> None:
                    + f", {closed} = {table}.{closed} OR excluded.{closed}")
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            buffer = io.StringIO("".join(map(_copy_line, rows)))
             cursor.execute("CREATE TEMPORARY TABLE scoring_close_rows ON COMMIT DROP AS "  # noqa: S608 - ours
                            f"SELECT {columns} FROM {table} WITH NO DATA")
-            cursor.cursor.copy_expert(f"COPY scoring_close_rows ({columns}) FROM STDIN", buffer, size=1 << 20)
+            cursor.cursor.copy_expert(f"COPY scoring_close_rows ({columns}) FROM STDIN",
+                                      _LineReader(map(_copy_line, counted(rows))), size=1 << 16)
             cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM scoring_close_rows "  # noqa: S608
                            f"{on_conflict}")
             cursor.execute("DROP TABLE scoring_close_rows")
-            return
+            return written
         row_sql = "(" + ", ".join(["%s"] * len(SNAPSHOT_COLUMNS)) + ")"
-        for first in range(0, len(rows), SNAPSHOT_UPSERT_ROWS):
-            chunk = rows[first:first + SNAPSHOT_UPSERT_ROWS]
+        remaining = counted(rows)
+        while chunk := list(itertools.islice(remaining, SNAPSHOT_UPSERT_ROWS)):
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(chunk))} "  # noqa: S608 - ours
                 f"{on_conflict}",
                 [value for row in chunk for value in row],
             )
+    return written
 
 
 def _period_close_batch(user_ids: Sequence[int], monday: dt.date) -> int:
@@ -782,40 +810,45 @@ def _period_close_batch(user_ids: Sequence[int], monday: dt.date) -> int:
         period_start__gte=monday - dt.timedelta(weeks=2), period_start__lt=monday,
     ).values_list("user_id", "period_start", "score"):
         history[user_id][week] = value
+    weeks = [(monday, True), (next_monday, False)]
+    pending = [accepted_pending_counts(
+        user_ids=fresh, start=period_for_monday(week - dt.timedelta(weeks=ROLLING_WEEKS - 1)).start,
+        end=period_for_monday(week).end) for week, _ in weeks]
     no_role = RoleScoring()
     computed_at = connection.ops.adapt_datetimefield_value(timezone.now())
-    rows: list[tuple[Any, ...]] = []
-    for last, (week, close) in enumerate(((monday, True), (next_monday, False)), start=ROLLING_WEEKS - 1):
-        first = last - (ROLLING_WEEKS - 1)
-        period = period_for_monday(week)
-        pending = accepted_pending_counts(
-            user_ids=fresh, start=period_for_monday(all_mondays[first]).start, end=period.end)
-        period_start = connection.ops.adapt_datefield_value(week)
-        two_before, one_before = week - dt.timedelta(weeks=2), week - dt.timedelta(weeks=1)
-        for user_id in fresh:
-            figures = _window_figures(found.give.get(user_id, _NO_LINES), found.get.get(user_id, _NO_LINES),
-                                      first, last)
-            give_cents = _cents(figures.give_units)
-            give, get = _minutes(give_cents), _minutes(figures.get_cents)
-            index = equation.nb_index(give=give, get=get)
-            answers = pulses.get(user_id)
-            pu, peou = _latest_pulse(answers, period.end) if answers else (None, None)
-            value = equation.score(index=index, usefulness=pu, ease_of_use=peou,
-                                   pulse_weight=scoring.get(user_id, no_role).pulse_weight)
-            earlier = history[user_id]
-            previous = [earlier[m] for m in (two_before, one_before) if m in earlier]
-            earlier[week] = value
-            status = equation.status(give=give, get=get, contributed=figures.contributed,
-                                     recent_scores=[*previous, value])
-            # The components `_components` stores, written as `json.dumps` writes that dict.
-            components = (f'{{"contributed": {figures.contributed}, "accepted_pending": {pending.get(user_id, 0)}, '
-                          f'"give": {figures.components_give}, "get": {figures.components_get}}}')
-            rows.append((user_id, period_start, _minutes_text(_cents(figures.week_give_units)),
-                         _minutes_text(figures.week_get_cents), _minutes_text(give_cents),
-                         _minutes_text(figures.get_cents), _minutes_text(figures.get_cents - give_cents),
-                         str(index), str(value), pu, peou, status, components, close, computed_at))
-    _snapshots_upsert(rows)
-    written = len(rows)
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        """Each person's closed week, then each person's week after (its status reads the close)."""
+        for last, ((week, close), pending_of) in enumerate(zip(weeks, pending, strict=True), start=ROLLING_WEEKS - 1):
+            first = last - (ROLLING_WEEKS - 1)
+            period_end = period_for_monday(week).end
+            period_start = connection.ops.adapt_datefield_value(week)
+            two_before, one_before = week - dt.timedelta(weeks=2), week - dt.timedelta(weeks=1)
+            for user_id in fresh:
+                figures = _window_figures(found.give.get(user_id, _NO_LINES), found.get.get(user_id, _NO_LINES),
+                                          first, last)
+                give_cents = _cents(figures.give_units)
+                give, get = _minutes(give_cents), _minutes(figures.get_cents)
+                index = equation.nb_index(give=give, get=get)
+                answers = pulses.get(user_id)
+                pu, peou = _latest_pulse(answers, period_end) if answers else (None, None)
+                value = equation.score(index=index, usefulness=pu, ease_of_use=peou,
+                                       pulse_weight=scoring.get(user_id, no_role).pulse_weight)
+                earlier = history[user_id]
+                previous = [earlier[m] for m in (two_before, one_before) if m in earlier]
+                earlier[week] = value
+                status = equation.status(give=give, get=get, contributed=figures.contributed,
+                                         recent_scores=[*previous, value])
+                # The components `_components` stores, written as `json.dumps` writes that dict.
+                components = (f'{{"contributed": {figures.contributed}, '
+                              f'"accepted_pending": {pending_of.get(user_id, 0)}, '
+                              f'"give": {figures.components_give}, "get": {figures.components_get}}}')
+                yield (user_id, period_start, _minutes_text(_cents(figures.week_give_units)),
+                       _minutes_text(figures.week_get_cents), _minutes_text(give_cents),
+                       _minutes_text(figures.get_cents), _minutes_text(figures.get_cents - give_cents),
+                       str(index), str(value), pu, peou, status, components, close, computed_at)
+
+    written = _snapshots_upsert(rows())
     if found.stale:
         # Counted under another cap: `scores_compute` recounts them first (rare: a cap just changed).
         ordered = sorted(found.stale)
