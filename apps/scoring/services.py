@@ -558,8 +558,14 @@ def _close_inputs(
     found = _CloseInputs()
     stale = found.stale
 
+    per_entry: dict[tuple[int | None, str], int] = {}  # a role's units for an unmeasured entry, by kind
+
     def per_entry_units(role_id: int | None, kind: str) -> int:
-        return int(expected.get((role_id, kind), GIVE_KIND_DEFAULT_MINUTES[kind]) * 100) * UNITS_PER_CENT
+        units = per_entry.get((role_id, kind))
+        if units is None:
+            minutes = expected.get((role_id, kind), GIVE_KIND_DEFAULT_MINUTES[kind])
+            units = per_entry[(role_id, kind)] = int(minutes * 100) * UNITS_PER_CENT
+        return units
 
     sums: dict[str, Any] = {}
     for k, monday in enumerate(mondays):
@@ -588,13 +594,13 @@ def _close_inputs(
         if cap_unknown or cap_lo != role.entry_cap_seconds or cap_hi != role.entry_cap_seconds:
             stale.add(user_id)
             continue
-        per_entry = per_entry_units(role.role_id, kind)
+        unmeasured = per_entry_units(role.role_id, kind)
         weeks: WeekLines = [0] * (GIVE_WIDTH * len(mondays))
         for k in range(0, GIVE_WIDTH * len(mondays), GIVE_WIDTH):
             events = figures[k]
             if events:
                 events, measured = int(events), int(figures[k + 1])
-                weeks[k:k + GIVE_WIDTH] = events, measured, 100 * int(figures[k + 2]) + (events - measured) * per_entry
+                weeks[k:k + GIVE_WIDTH] = events, measured, 100 * int(figures[k + 2]) + (events - measured) * unmeasured
         found.give[user_id][kind] = weeks
     # Rollups count every entry; a withdrawn or corrected entry counts through its correction only.
     withdrawn = (
