@@ -15,8 +15,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import BigIntegerField, Count, Exists, Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from apps.core.enqueue import task_enqueue_on_commit
@@ -570,8 +570,9 @@ def _close_inputs(
     sums: dict[str, Any] = {}
     for k, monday in enumerate(mondays):
         in_week = Q(day__gte=monday, day__lte=monday + dt.timedelta(days=6))
+        # As whole numbers: PostgreSQL sums a bigint column as numeric, which would arrive as Decimal.
         sums |= {f"e{k}": Sum("events", filter=in_week), f"m{k}": Sum("measured", filter=in_week),
-                 f"c{k}": Sum("capped_seconds", filter=in_week)}
+                 f"c{k}": Cast(Sum("capped_seconds", filter=in_week), BigIntegerField())}
     week_columns = [f"{c}{k}" for k in range(len(mondays)) for c in "emc"]
     rollups = (
         DailyRollup.objects.filter(user_id__gte=lo, user_id__lte=hi, kind__in=GIVE_KINDS,
@@ -599,8 +600,8 @@ def _close_inputs(
         for k in range(0, GIVE_WIDTH * len(mondays), GIVE_WIDTH):
             events = figures[k]
             if events:
-                events, measured = int(events), int(figures[k + 1])
-                weeks[k:k + GIVE_WIDTH] = events, measured, 100 * int(figures[k + 2]) + (events - measured) * unmeasured
+                measured = figures[k + 1]
+                weeks[k:k + GIVE_WIDTH] = events, measured, 100 * figures[k + 2] + (events - measured) * unmeasured
         found.give[user_id][kind] = weeks
     # Rollups count every entry; a withdrawn or corrected entry counts through its correction only.
     withdrawn = (
