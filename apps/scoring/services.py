@@ -4,20 +4,19 @@ Inputs are read with grouped queries (one row per person, kind and week), never 
 over events; the equation itself lives in `equation.py`.
 """
 
-import csv
 import datetime as dt
-import io
+import itertools
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import BigIntegerField, Count, Exists, Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from apps.core.enqueue import task_enqueue_on_commit
@@ -103,10 +102,18 @@ class RoleScoring:
     pulse_weight: Decimal = equation.DEFAULT_PULSE_WEIGHT
 
 
-def role_scoring_of(user_ids: Sequence[int]) -> dict[int, RoleScoring]:
-    """Return each person's role scoring values in one query."""
+def _people_filter(user_ids: Sequence[int], *, id_range: bool) -> Q:
+    """Filter on these people: an IN list, or with `id_range` (a batch of ascending ids with few
+    gaps, the caller skipping anyone else) the range from the first to the last id."""
+    return Q(user_id__gte=user_ids[0], user_id__lte=user_ids[-1]) if id_range else Q(user_id__in=user_ids)
+
+
+def role_scoring_of(user_ids: Sequence[int], *, id_range: bool = False) -> dict[int, RoleScoring]:
+    """Return each person's role scoring values in one query (see `_people_filter` for `id_range`)."""
+    if not user_ids:
+        return {}
     # Ordered: a person in several organisations gets their newest membership's values (as rollups do).
-    rows = Membership.objects.filter(user_id__in=user_ids).order_by("pk").values_list(
+    rows = Membership.objects.filter(_people_filter(user_ids, id_range=id_range)).order_by("pk").values_list(
         "user_id", "role_id", "role__entry_cap_seconds", "role__pulse_weight"
     )
     return {user_id: RoleScoring(role_id, cap, Decimal(weight)) for user_id, role_id, cap, weight in rows}
@@ -189,11 +196,17 @@ def collect_inputs(
 Pulse = tuple[dt.datetime, Decimal, Decimal]
 
 
-def _pulse_answers(user_ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> dict[int, list[Pulse]]:
-    """Return each person's pulse answers in [start − 30 days, end), oldest first, in one query."""
+def _pulse_answers(
+    user_ids: Sequence[int], start: dt.datetime, end: dt.datetime, *, id_range: bool = False,
+) -> dict[int, list[Pulse]]:
+    """Return each person's pulse answers in [start − 30 days, end), oldest first, in one query
+    (see `_people_filter` for `id_range`)."""
     answers: dict[int, list[Pulse]] = defaultdict(list)
+    if not user_ids:
+        return answers
     for user_id, answered_at, pu, peou in (
-        PulseResponse.objects.filter(user_id__in=user_ids, answered_at__gte=start - PULSE_WINDOW, answered_at__lt=end)
+        PulseResponse.objects.filter(_people_filter(user_ids, id_range=id_range),
+                                     answered_at__gte=start - PULSE_WINDOW, answered_at__lt=end)
         .order_by("answered_at", "pk")  # the same answer wins a tie every time
         .values_list("user_id", "answered_at", "perceived_usefulness", "perceived_ease_of_use")
     ):
@@ -499,21 +512,39 @@ def _minutes(cents: int) -> Decimal:
     return Decimal(cents).scaleb(-2) + 0
 
 
-# One week's line of one kind: [count, measured, units] (give) or [count, cents] (get).
-Lines = dict[str, list[int]]
+_HUNDREDTHS = [f"{part:02d}" for part in range(100)]
+
+
+def _minutes_text(cents: int) -> str:
+    """Return `str(_minutes(cents))` without building the Decimal ("-1.05", "0.00", "12.30")."""
+    if cents < 0:
+        whole, part = divmod(-cents, 100)
+        return f"-{whole}.{_HUNDREDTHS[part]}"
+    whole, part = divmod(cents, 100)
+    return f"{whole}.{_HUNDREDTHS[part]}"
+
+
+# One person's lines of one kind, flat, week after week of the close's weeks (oldest first):
+# count, measured, units (give) or count, cents (get). A week without a line (or whose line was
+# withdrawn to a count of 0) is all zeros: a line always has a count other than 0.
+WeekLines = list[int]
+GIVE_WIDTH, GET_WIDTH = 3, 2
+PersonLines = dict[str, WeekLines]
+_NO_LINES: PersonLines = {}
 
 
 @dataclass
-class _PersonWeeks:
-    give: dict[dt.date, Lines] = field(default_factory=lambda: defaultdict(dict))
-    get: dict[dt.date, Lines] = field(default_factory=lambda: defaultdict(dict))
+class _CloseInputs:
+    give: dict[int, PersonLines] = field(default_factory=lambda: defaultdict(dict))
+    get: dict[int, PersonLines] = field(default_factory=lambda: defaultdict(dict))
+    stale: set[int] = field(default_factory=set)
 
 
 def _close_inputs(
     *, user_ids: Sequence[int], mondays: Sequence[dt.date], scoring: Mapping[int, RoleScoring],
-) -> tuple[dict[int, _PersonWeeks], set[int]]:
-    """Return each person's give and get lines per week (mondays oldest first), and the people
-    whose rollups were counted under another entry cap (they are left to `scores_compute`).
+) -> _CloseInputs:
+    """Return each person's give and get lines per kind and week (mondays oldest first), and the
+    people whose rollups were counted under another entry cap (they are left to `scores_compute`).
 
     Three grouped queries over the id range of the batch: the rollups (one row per person and
     kind, one column per week), the withdrawn entries, the consumed deliveries.
@@ -521,19 +552,27 @@ def _close_inputs(
     lo, hi = user_ids[0], user_ids[-1]
     wanted = set(user_ids)
     start, end = period_for_monday(mondays[0]).start, period_for_monday(mondays[-1]).end
+    week_of = {monday: k for k, monday in enumerate(mondays)}
     expected = _expected_minutes_by_role()
     tz = timezone.get_default_timezone()  # the rollups' day
-    people: dict[int, _PersonWeeks] = defaultdict(_PersonWeeks)
-    stale: set[int] = set()
+    found = _CloseInputs()
+    stale = found.stale
+
+    per_entry: dict[tuple[int | None, str], int] = {}  # a role's units for an unmeasured entry, by kind
 
     def per_entry_units(role_id: int | None, kind: str) -> int:
-        return int(expected.get((role_id, kind), GIVE_KIND_DEFAULT_MINUTES[kind]) * 100) * UNITS_PER_CENT
+        units = per_entry.get((role_id, kind))
+        if units is None:
+            minutes = expected.get((role_id, kind), GIVE_KIND_DEFAULT_MINUTES[kind])
+            units = per_entry[(role_id, kind)] = int(minutes * 100) * UNITS_PER_CENT
+        return units
 
     sums: dict[str, Any] = {}
     for k, monday in enumerate(mondays):
         in_week = Q(day__gte=monday, day__lte=monday + dt.timedelta(days=6))
+        # As whole numbers: PostgreSQL sums a bigint column as numeric, which would arrive as Decimal.
         sums |= {f"e{k}": Sum("events", filter=in_week), f"m{k}": Sum("measured", filter=in_week),
-                 f"c{k}": Sum("capped_seconds", filter=in_week)}
+                 f"c{k}": Cast(Sum("capped_seconds", filter=in_week), BigIntegerField())}
     week_columns = [f"{c}{k}" for k in range(len(mondays)) for c in "emc"]
     rollups = (
         DailyRollup.objects.filter(user_id__gte=lo, user_id__lte=hi, kind__in=GIVE_KINDS,
@@ -548,20 +587,22 @@ def _close_inputs(
     with connection.cursor() as cursor:
         cursor.execute(*rollups.query.sql_with_params())
         rows = cursor.fetchall()
+    no_role = RoleScoring()
     for user_id, kind, cap_lo, cap_hi, cap_unknown, *figures in rows:
         if user_id not in wanted:
             continue
-        role = scoring.get(user_id, RoleScoring())
+        role = scoring.get(user_id, no_role)
         if cap_unknown or cap_lo != role.entry_cap_seconds or cap_hi != role.entry_cap_seconds:
             stale.add(user_id)
             continue
-        per_entry = per_entry_units(role.role_id, kind)
-        weeks = people[user_id].give
-        for k, monday in enumerate(mondays):
-            events = figures[3 * k]
+        unmeasured = per_entry_units(role.role_id, kind)
+        weeks: WeekLines = [0] * (GIVE_WIDTH * len(mondays))
+        for k in range(0, GIVE_WIDTH * len(mondays), GIVE_WIDTH):
+            events = figures[k]
             if events:
-                events, measured, capped = int(events), int(figures[3 * k + 1]), int(figures[3 * k + 2])
-                weeks[monday][kind] = [events, measured, 100 * capped + (events - measured) * per_entry]
+                measured = figures[k + 1]
+                weeks[k:k + GIVE_WIDTH] = events, measured, 100 * figures[k + 2] + (events - measured) * unmeasured
+        found.give[user_id][kind] = weeks
     # Rollups count every entry; a withdrawn or corrected entry counts through its correction only.
     withdrawn = (
         UsageEvent.objects.filter(user_id__gte=lo, user_id__lte=hi, kind__in=GIVE_KINDS, occurred_at__gte=start,
@@ -572,16 +613,16 @@ def _close_inputs(
     for user_id, kind, occurred_at, seconds in withdrawn:
         if user_id not in wanted or user_id in stale:
             continue
-        role = scoring.get(user_id, RoleScoring())
+        role = scoring.get(user_id, no_role)
         units = (100 * min(seconds, role.entry_cap_seconds) if seconds is not None
                  else per_entry_units(role.role_id, kind))
-        lines = people[user_id].give[week_start(timezone.localtime(occurred_at, tz).date())]
-        line = lines.setdefault(kind, [0, 0, 0])
-        line[0] -= 1
-        line[1] -= int(seconds is not None)
-        line[2] -= units
-        if line[0] == 0:
-            del lines[kind]
+        k = GIVE_WIDTH * week_of[week_start(timezone.localtime(occurred_at, tz).date())]
+        weeks = found.give[user_id].setdefault(kind, [0] * (GIVE_WIDTH * len(mondays)))
+        weeks[k] -= 1
+        weeks[k + 1] -= int(seconds is not None)
+        weeks[k + 2] -= units
+        if weeks[k] == 0:  # no entry left that week: no line
+            weeks[k:k + GIVE_WIDTH] = 0, 0, 0
     deliveries = (
         Delivery.objects.filter(user_id__gte=lo, user_id__lte=hi, consumed_at__gte=start, consumed_at__lt=end)
         .annotate(day=TruncDate("consumed_at", tzinfo=tz))
@@ -592,39 +633,80 @@ def _close_inputs(
     for row in deliveries:
         if row["user_id"] not in wanted:
             continue
-        get_line = people[row["user_id"]].get[week_start(row["day"])].setdefault(row["kind"], [0, 0])
-        get_line[0] += row["n"]
-        get_line[1] += int((Decimal(row["minutes"] or 0) * 100).to_integral_value())
-    return people, stale
+        weeks = found.get[row["user_id"]].setdefault(row["kind"], [0] * (GET_WIDTH * len(mondays)))
+        k = GET_WIDTH * week_of[week_start(row["day"])]
+        weeks[k] += row["n"]
+        weeks[k + 1] += int((Decimal(row["minutes"] or 0) * 100).to_integral_value())
+    return found
 
 
-def _window_lines(weeks: Mapping[dt.date, Lines], mondays: Sequence[dt.date]) -> Lines:
-    window: Lines = {}
-    for monday in mondays:
-        lines = weeks.get(monday)
-        if not lines:
+@dataclass(frozen=True)
+class _WindowFigures:
+    """One person's figures for one week: what `scores_compute` derives from its `WeekInputs`."""
+
+    give_units: int  # the rolling window's, all kinds
+    get_cents: int
+    week_give_units: int  # the week's alone
+    week_get_cents: int
+    contributed: int
+    components_give: str  # the JSON arrays `_components` stores, as `json.dumps` writes them
+    components_get: str
+
+
+_KIND_JSON: dict[str, str] = {}
+
+
+def _kind_json(kind: str) -> str:
+    text = _KIND_JSON.get(kind)
+    if text is None:
+        text = _KIND_JSON[kind] = json.dumps(kind)
+    return text
+
+
+def _window_figures(give: PersonLines, get: PersonLines, first: int, last: int) -> _WindowFigures:
+    """Sum one person's lines over the weeks first..last (indexes, inclusive); `last` is the week.
+
+    A kind is in the window when one of its weeks has a line, as `scores_compute` adds lines;
+    the components are ordered as `_components` orders them (most minutes first, then kind).
+    """
+    give_units = week_give_units = contributed = 0
+    give_items: list[tuple[int, str, int, int]] = []
+    start, stop = GIVE_WIDTH * first, GIVE_WIDTH * (last + 1)
+    for kind, weeks in give.items():
+        counts = weeks[start:stop:GIVE_WIDTH]
+        if not any(counts):
             continue
-        for kind, line in lines.items():
-            total = window.get(kind)
-            window[kind] = list(line) if total is None else [a + b for a, b in zip(total, line, strict=True)]
-    return window
-
-
-def _close_components(give: Lines, get: Lines, *, contributed: int, accepted_pending: int) -> dict[str, object]:
-    """The components `_components` stores, from whole-unit lines (the same figures, the same order)."""
-    give_cents = {kind: _cents(line[2]) for kind, line in give.items()}
-    return {
-        "contributed": contributed,
-        "accepted_pending": accepted_pending,
-        "give": [
-            {"kind": kind, "count": give[kind][0], "measured": give[kind][1], "minutes": str(_minutes(cents))}
-            for kind, cents in sorted(give_cents.items(), key=lambda kv: (-kv[1], kv[0]))
-        ],
-        "get": [
-            {"kind": kind, "count": line[0], "minutes": str(_minutes(line[1]))}
-            for kind, line in sorted(get.items(), key=lambda kv: (-kv[1][1], kv[0]))
-        ],
-    }
+        count = sum(counts)
+        units = sum(weeks[start + 2:stop:GIVE_WIDTH])
+        give_units += units
+        week_give_units += weeks[stop - 1]
+        if kind in CONTRIBUTION_KINDS:
+            contributed += count
+        give_items.append((-_cents(units), kind, count, sum(weeks[start + 1:stop:GIVE_WIDTH])))
+    get_cents = week_get_cents = 0
+    get_items: list[tuple[int, str, int]] = []
+    start, stop = GET_WIDTH * first, GET_WIDTH * (last + 1)
+    for kind, weeks in get.items():
+        counts = weeks[start:stop:GET_WIDTH]
+        if not any(counts):
+            continue
+        cents = sum(weeks[start + 1:stop:GET_WIDTH])
+        get_cents += cents
+        week_get_cents += weeks[stop - 1]
+        get_items.append((-cents, kind, sum(counts)))
+    give_items.sort()
+    get_items.sort()
+    return _WindowFigures(
+        give_units=give_units, get_cents=get_cents, week_give_units=week_give_units, week_get_cents=week_get_cents,
+        contributed=contributed,
+        components_give="[" + ", ".join([
+            f'{{"kind": {_kind_json(kind)}, "count": {count}, "measured": {measured}, '
+            f'"minutes": "{_minutes_text(-negative)}"}}'
+            for negative, kind, count, measured in give_items]) + "]",
+        components_get="[" + ", ".join([
+            f'{{"kind": {_kind_json(kind)}, "count": {count}, "minutes": "{_minutes_text(-negative)}"}}'
+            for negative, kind, count in get_items]) + "]",
+    )
 
 
 SNAPSHOT_COLUMNS = (
@@ -634,99 +716,149 @@ SNAPSHOT_COLUMNS = (
 )
 
 
-def _snapshots_upsert(rows: Sequence[Sequence[Any]], *, close: bool) -> None:
-    """Write snapshot rows (SNAPSHOT_COLUMNS, adapted) set-based, in one transaction.
+COPY_NULL = "\\N"
+
+
+def _copy_line(row: Sequence[Any]) -> str:
+    """Return a snapshot row (SNAPSHOT_COLUMNS) as a line of COPY's text format.
+
+    Only the pulse answers can be NULL; the status and figures are plain text, and the JSON
+    components never hold a tab or newline (JSON escapes them), so only "\\" needs doubling.
+    """
+    (user_id, period_start, give, get, rolling_give, rolling_get, net, index, score, pu, peou, status,
+     components, is_closed, computed_at) = row
+    if "\\" in components:
+        components = components.replace("\\", "\\\\")
+    return (f"{user_id}\t{period_start}\t{give}\t{get}\t{rolling_give}\t{rolling_get}\t{net}\t{index}\t{score}\t"
+            f"{COPY_NULL if pu is None else pu}\t{COPY_NULL if peou is None else peou}\t{status}\t{components}\t"
+            f"{'t' if is_closed else 'f'}\t{computed_at}\n")
+
+
+class _LineReader:
+    """A file for `copy_expert` that reads lines from an iterator as COPY asks for them, so the
+    server parses one chunk while the next is being computed."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._lines = lines
+
+    def read(self, size: int = -1) -> str:
+        chunk: list[str] = []
+        length = 0
+        for line in self._lines:
+            chunk.append(line)
+            length += len(line)
+            if 0 < size <= length:
+                break
+        return "".join(chunk)
+
+
+def _snapshots_upsert(rows: Iterable[Sequence[Any]]) -> int:
+    """Write snapshot rows (SNAPSHOT_COLUMNS, adapted; figures as text, components as JSON text)
+    set-based, in one transaction; return how many. `rows` may be a generator (it runs while
+    the rows are sent, so it must not query the database itself).
 
     PostgreSQL: `COPY` into a temporary table, then one INSERT … SELECT … ON CONFLICT DO UPDATE.
-    Elsewhere: one INSERT … VALUES … ON CONFLICT DO UPDATE per 1,000 rows. `is_closed` is only
-    updated when closing, as `scores_compute` does.
+    Elsewhere: one INSERT … VALUES … ON CONFLICT DO UPDATE per 1,000 rows. A stored row keeps
+    `is_closed` when the new one is open (only a close sets it, as `scores_compute` does).
     """
+    written = 0
+
+    def counted(rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+        nonlocal written
+        for row in rows:
+            written += 1
+            yield row
+
     quote = connection.ops.quote_name
     table = quote(ScoreSnapshot._meta.db_table)
     columns = ", ".join(quote(c) for c in SNAPSHOT_COLUMNS)
-    updated = [c for c in SNAPSHOT_COLUMNS[2:] if close or c != "is_closed"]
+    closed = quote("is_closed")
     on_conflict = (f"ON CONFLICT ({quote('user_id')}, {quote('period_start')}) DO UPDATE SET "
-                   + ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in updated))
+                   + ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in SNAPSHOT_COLUMNS[2:] if c != "is_closed")
+                   + f", {closed} = {table}.{closed} OR excluded.{closed}")
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            buffer = io.StringIO()
-            csv.writer(buffer).writerows(rows)  # None is an empty field: NULL in COPY's CSV format
-            buffer.seek(0)
             cursor.execute("CREATE TEMPORARY TABLE scoring_close_rows ON COMMIT DROP AS "  # noqa: S608 - ours
                            f"SELECT {columns} FROM {table} WITH NO DATA")
-            cursor.cursor.copy_expert(f"COPY scoring_close_rows ({columns}) FROM STDIN WITH (FORMAT csv)", buffer)
+            cursor.cursor.copy_expert(f"COPY scoring_close_rows ({columns}) FROM STDIN",
+                                      _LineReader(map(_copy_line, counted(rows))), size=1 << 16)
             cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM scoring_close_rows "  # noqa: S608
                            f"{on_conflict}")
             cursor.execute("DROP TABLE scoring_close_rows")
-            return
+            return written
         row_sql = "(" + ", ".join(["%s"] * len(SNAPSHOT_COLUMNS)) + ")"
-        for first in range(0, len(rows), SNAPSHOT_UPSERT_ROWS):
-            chunk = rows[first:first + SNAPSHOT_UPSERT_ROWS]
+        remaining = counted(rows)
+        while chunk := list(itertools.islice(remaining, SNAPSHOT_UPSERT_ROWS)):
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(chunk))} "  # noqa: S608 - ours
                 f"{on_conflict}",
                 [value for row in chunk for value in row],
             )
+    return written
 
 
 def _period_close_batch(user_ids: Sequence[int], monday: dt.date) -> int:
     """Close `monday` and open the week after for these people (ids ascending); return snapshots written.
 
     The same figures as `scores_compute` for each week in turn, read with a few grouped queries
-    and written with a set-based upsert: whole-unit integer sums instead of Decimal lines, the
+    and written with one set-based upsert: whole-unit integer sums instead of Decimal lines, the
     equation itself (`equation.py`) applied to each person's two-decimal totals.
     """
     next_monday = monday + dt.timedelta(weeks=1)
     first_needed = monday - dt.timedelta(weeks=ROLLING_WEEKS - 1)
     all_mondays = [first_needed + dt.timedelta(weeks=i) for i in range(ROLLING_WEEKS + 1)]
-    scoring = role_scoring_of(user_ids)
-    people, stale = _close_inputs(user_ids=user_ids, mondays=all_mondays, scoring=scoring)
-    fresh = [u for u in user_ids if u not in stale]
-    pulses = _pulse_answers(fresh, period_for_monday(monday).end, period_for_monday(next_monday).end)
+    scoring = role_scoring_of(user_ids, id_range=True)
+    found = _close_inputs(user_ids=user_ids, mondays=all_mondays, scoring=scoring)
+    fresh = [u for u in user_ids if u not in found.stale]
+    pulses = _pulse_answers(fresh, period_for_monday(monday).end, period_for_monday(next_monday).end, id_range=True)
     history: dict[int, dict[dt.date, Decimal]] = defaultdict(dict)
     for user_id, week, value in ScoreSnapshot.objects.filter(
         user_id__gte=user_ids[0], user_id__lte=user_ids[-1],
         period_start__gte=monday - dt.timedelta(weeks=2), period_start__lt=monday,
     ).values_list("user_id", "period_start", "score"):
         history[user_id][week] = value
-    written = 0
-    for week, close in ((monday, True), (next_monday, False)):
-        window_mondays = [week - dt.timedelta(weeks=i) for i in range(ROLLING_WEEKS)]
-        period = period_for_monday(week)
-        pending = accepted_pending_counts(
-            user_ids=fresh, start=period_for_monday(window_mondays[-1]).start, end=period.end)
-        now = timezone.now()
-        period_start = connection.ops.adapt_datefield_value(week)
-        computed_at = connection.ops.adapt_datetimefield_value(now)
-        empty = _PersonWeeks()
-        rows: list[tuple[Any, ...]] = []
-        for user_id in fresh:
-            person = people.get(user_id, empty)
-            give_lines = _window_lines(person.give, window_mondays)
-            get_lines = _window_lines(person.get, window_mondays)
-            give = _minutes(_cents(sum(line[2] for line in give_lines.values())))
-            get = _minutes(sum(line[1] for line in get_lines.values()))
-            week_give = _minutes(_cents(sum(line[2] for line in person.give.get(week, {}).values())))
-            week_get = _minutes(sum(line[1] for line in person.get.get(week, {}).values()))
-            contributed = sum(line[0] for kind, line in give_lines.items() if kind in CONTRIBUTION_KINDS)
-            index = equation.nb_index(give=give, get=get)
-            pu, peou = _latest_pulse(pulses.get(user_id, []), period.end)
-            weight = scoring.get(user_id, RoleScoring()).pulse_weight
-            value = equation.score(index=index, usefulness=pu, ease_of_use=peou, pulse_weight=weight)
-            earlier = history[user_id]
-            previous = [earlier[m] for m in (week - dt.timedelta(weeks=2), week - dt.timedelta(weeks=1))
-                        if m in earlier]
-            earlier[week] = value
-            status = equation.status(give=give, get=get, contributed=contributed, recent_scores=[*previous, value])
-            components = _close_components(give_lines, get_lines, contributed=contributed,
-                                           accepted_pending=pending.get(user_id, 0))
-            rows.append((user_id, period_start, week_give, week_get, give, get, get - give, index, value, pu, peou,
-                         status, json.dumps(components), close, computed_at))
-        _snapshots_upsert(rows, close=close)
-        written += len(rows)
-    if stale:
+    weeks = [(monday, True), (next_monday, False)]
+    pending = [accepted_pending_counts(
+        user_ids=fresh, start=period_for_monday(week - dt.timedelta(weeks=ROLLING_WEEKS - 1)).start,
+        end=period_for_monday(week).end) for week, _ in weeks]
+    no_role = RoleScoring()
+    computed_at = connection.ops.adapt_datetimefield_value(timezone.now())
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        """Each person's closed week, then each person's week after (its status reads the close)."""
+        for last, ((week, close), pending_of) in enumerate(zip(weeks, pending, strict=True), start=ROLLING_WEEKS - 1):
+            first = last - (ROLLING_WEEKS - 1)
+            period_end = period_for_monday(week).end
+            period_start = connection.ops.adapt_datefield_value(week)
+            two_before, one_before = week - dt.timedelta(weeks=2), week - dt.timedelta(weeks=1)
+            for user_id in fresh:
+                figures = _window_figures(found.give.get(user_id, _NO_LINES), found.get.get(user_id, _NO_LINES),
+                                          first, last)
+                give_cents = _cents(figures.give_units)
+                give, get = _minutes(give_cents), _minutes(figures.get_cents)
+                index = equation.nb_index(give=give, get=get)
+                answers = pulses.get(user_id)
+                pu, peou = _latest_pulse(answers, period_end) if answers else (None, None)
+                value = equation.score(index=index, usefulness=pu, ease_of_use=peou,
+                                       pulse_weight=scoring.get(user_id, no_role).pulse_weight)
+                earlier = history[user_id]
+                previous = [earlier[m] for m in (two_before, one_before) if m in earlier]
+                earlier[week] = value
+                status = equation.status(give=give, get=get, contributed=figures.contributed,
+                                         recent_scores=[*previous, value])
+                # The components `_components` stores, written as `json.dumps` writes that dict.
+                components = (f'{{"contributed": {figures.contributed}, '
+                              f'"accepted_pending": {pending_of.get(user_id, 0)}, '
+                              f'"give": {figures.components_give}, "get": {figures.components_get}}}')
+                yield (user_id, period_start, _minutes_text(_cents(figures.week_give_units)),
+                       _minutes_text(figures.week_get_cents), _minutes_text(give_cents),
+                       _minutes_text(figures.get_cents), _minutes_text(figures.get_cents - give_cents),
+                       str(index), str(value), pu, peou, status, components, close, computed_at)
+
+    written = _snapshots_upsert(rows())
+    if found.stale:
         # Counted under another cap: `scores_compute` recounts them first (rare: a cap just changed).
-        ordered = sorted(stale)
+        ordered = sorted(found.stale)
         written += len(scores_compute(user_ids=ordered, mondays=[monday], close=True))
         written += len(scores_compute(user_ids=ordered, mondays=[next_monday]))
     return written

@@ -158,3 +158,9 @@ def test_the_week_after_keeps_its_closed_flag_and_a_second_close_changes_nothing
     assert all(again[(u, MONDAY + dt.timedelta(weeks=1))]["is_closed"] for u in people)
     for key, row in first.items():
         assert {**row, "is_closed": True} == {**again[key], "is_closed": True}
+
+
+def test_minutes_text_is_the_two_decimal_text_of_the_same_minutes() -> None:
+    cents = [*range(-250, 251), 999, 1000, 1001, -1001, 10**9 + 7, -(10**9 + 7), 99_999_999_99]
+    for value in cents:
+        assert services._minutes_text(value) == str(services._minutes(value)), value
