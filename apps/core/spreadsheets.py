@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 CSV_DELIMITERS = (";", ",", "\t")
+SNIFF_LINES = 30
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
@@ -40,7 +41,13 @@ def safe_row(cells: Iterable[Any]) -> list[Any]:
 
 def sniff_delimiter(text: str) -> str:
     """Return the delimiter that splits the first lines into the most consistent, widest rows."""
-    sample = [line for line in text.splitlines()[:30] if line.strip()]
+    end = 0
+    for _ in range(SNIFF_LINES):  # only the head is split: a CRM's log file runs to hundreds of MB
+        end = text.find("\n", end) + 1
+        if end == 0:
+            end = len(text)
+            break
+    sample = [line for line in text[:end].splitlines()[:SNIFF_LINES] if line.strip()]
     best, best_score = ",", (0, 0)
     for delimiter in CSV_DELIMITERS:
         widths = [len(row) for row in csv.reader(sample, delimiter=delimiter)]

@@ -76,10 +76,6 @@ def _insert_events(events: list[EventInput]) -> set[tuple[str, str]]:
     return usage_events_insert(events=events)
 
 
-def _existing_keys(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
-    return usage_keys_recorded(pairs)
-
-
 def _months_made_for(items: list[dict[str, Any]]) -> None:
     """Give the months these items happened in their usage log partitions before the insert's transaction."""
     partitions_ensure_for(at for item in items if isinstance(at := item.get("occurred_at"), dt.datetime))
@@ -174,7 +170,7 @@ def _hold(organisation_id: int, held: list[tuple[int, HeldEvent]], source: str) 
     existing = set(
         HeldEvent.objects.filter(organisation_id=organisation_id, idempotency_key__in=keys)
         .values_list("idempotency_key", flat=True)
-    ) | {key for _source, key in _existing_keys({(source, k) for k in keys})}
+    ) | {key for _source, key in usage_keys_recorded({(source, k) for k in keys})}
     answers: dict[int, str] = {}
     new: list[HeldEvent] = []
     for index, event in held:

@@ -104,7 +104,7 @@ class UsageEvent(models.Model):
         with transaction.atomic(savepoint=False):
             super().save(*args, **kwargs)
             # A key already recorded makes the save fail (IntegrityError), the event with it.
-            UsageEventKey.objects.create(**UsageEventKey.of(self).fields())
+            UsageEventKey.of(self).save(force_insert=True)
             rollups_add(events=[RolledEvent(self.user_id, self.kind, self.occurred_at, self.duration_seconds)])
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
@@ -136,10 +136,6 @@ class UsageEventKey(models.Model):
     def of(cls, event: UsageEvent) -> "UsageEventKey":
         return cls(source=event.source, idempotency_key=event.idempotency_key, event_id=event.pk,
                    occurred_at=event.occurred_at)
-
-    def fields(self) -> dict[str, Any]:
-        return {"source": self.source, "idempotency_key": self.idempotency_key, "event_id": self.event_id,
-                "occurred_at": self.occurred_at}
 
 
 class RefreshMark(models.Model):

@@ -15,6 +15,7 @@ starts, so a rebuild never recounts (and so never loses) days whose events are g
 import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
@@ -110,12 +111,12 @@ def partition_months() -> list[dt.date]:
     return sorted(dt.date(int(n[-6:-2]), int(n[-2:]), 1) for n in names if n.startswith(prefix))
 
 
-def _create_month(cursor: object, month: dt.date) -> None:
+def _create_month(cursor: Any, month: dt.date) -> None:
     """Create one month's partition, moving in what the default partition caught of that month."""
     name, start, end = partition_name(month), _bound(month), _bound(month_after(month))
-    execute = cursor.execute  # type: ignore[attr-defined]
+    execute = cursor.execute
     execute(f"SELECT 1 FROM {DEFAULT_PARTITION} WHERE occurred_at >= {start} AND occurred_at < {end} LIMIT 1")  # noqa: S608
-    if cursor.fetchone() is None:  # type: ignore[attr-defined]
+    if cursor.fetchone() is None:
         execute(f"CREATE TABLE {name} PARTITION OF {TABLE} FOR VALUES FROM ({start}) TO ({end})")
         return
     # Attaching a month whose rows sit in the default partition would fail: move them first.

@@ -224,14 +224,13 @@ def _insert_by_values(cursor: Any, *, table: str, columns: str, batch: Sequence[
     )
     inserted = list(cursor.fetchall())
     by_key = {(e.source, e.idempotency_key): e for e in batch}
-    key_table = connection.ops.quote_name(UsageEventKey._meta.db_table)
     for start in range(0, len(inserted), INSERT_BATCH_ROWS // 2):
         chunk = inserted[start:start + INSERT_BATCH_ROWS // 2]
         key_params: list[Any] = []
         for event_id, source, key in chunk:
             key_params.extend((source, key, event_id, prepare.time(by_key[(source, key)].occurred_at)))
         cursor.execute(
-            f"INSERT INTO {key_table} (source, idempotency_key, event_id, occurred_at) VALUES "  # noqa: S608
+            f"INSERT INTO {_key_table()} (source, idempotency_key, event_id, occurred_at) VALUES "  # noqa: S608
             + ", ".join(["(%s, %s, %s, %s)"] * len(chunk)),
             key_params,
         )
@@ -272,7 +271,7 @@ def _id_sequence(cursor: Any) -> str:
 
 def _insert_by_copy(cursor: Any, *, table: str, columns: str, batch: Sequence[EventInput],
                     recorded_at: dt.datetime) -> list[tuple[int, str, str]]:
-    """PostgreSQL: COPY the batch into a temporary table, then one INSERT … SELECT … ON CONFLICT DO NOTHING.
+    """PostgreSQL: COPY the batch into a temporary table, then one statement inserting the new keys and their events.
 
     Cheaper than a VALUES list of 8,000 parameters (the statement to parse is one line), with
     the same guarantee: a key recorded by anyone, concurrently or before, is skipped, not doubled.
