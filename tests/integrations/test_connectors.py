@@ -29,6 +29,15 @@ def test_event_log_file_maps_types_and_keeps_unknown_ones() -> None:
     assert [row for row, _message in parsed.problems] == [6]
 
 
+def test_a_cell_with_a_nul_byte_is_that_rows_problem_and_the_other_rows_stay() -> None:
+    lines = FIXTURE.read_text().splitlines(keepends=True)
+    clean = salesforce_elf.parse("".join(lines))
+    tainted = salesforce_elf.parse("".join([*lines[:2], lines[2].replace("Standard", "Stan\x00dard", 1),
+                                            *lines[3:]]))
+    assert len(tainted.events) == len(clean.events) - 1
+    assert [row for row, _message in tainted.problems] == [3, 6]
+
+
 def test_compact_timestamp_is_utc() -> None:
     assert salesforce_elf.parse_timestamp("", "20231218054831.655") == dt.datetime(
         2023, 12, 18, 5, 48, 31, 655000, tzinfo=dt.UTC,

@@ -58,6 +58,8 @@ def csv_rows(text: str, result: Parsed) -> Iterator[tuple[int, dict[str, str]]]:
     """
     csv.field_size_limit(MAX_CELL + 1)
     reader = csv.DictReader(io.StringIO(text), delimiter=sniff_delimiter(text))
+    # One look at the whole file; only a file holding a bad character has its cells looked at one by one.
+    may_hold_bad_text = text_problem(text) is not None
     number = 1
     while True:
         number += 1
@@ -69,7 +71,8 @@ def csv_rows(text: str, result: Parsed) -> Iterator[tuple[int, dict[str, str]]]:
             result.problems.append((number, str(error)))
             continue
         row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None and isinstance(v, str)}
-        if any(len(v) > MAX_CELL for v in row.values()) or any(text_problem(v) for v in row.values()):
+        if any(len(v) > MAX_CELL for v in row.values()) or (
+                may_hold_bad_text and any(text_problem(v) for v in row.values())):
             result.problems.append((number, _("A cell is too long or holds NUL or unpaired surrogate characters.")))
             continue
         yield number, row
